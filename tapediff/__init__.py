@@ -1,0 +1,11 @@
+"""tapediff: reverse-mode automatic differentiation on NumPy with a gradient tape."""
+
+from .ops.elementwise import *  # noqa: F403
+from .ops.indexing import *  # noqa: F403
+from .ops.linalg import *  # noqa: F403
+from .ops.reductions import *  # noqa: F403
+from .ops.shape import *  # noqa: F403
+from .tape import Tape, UnconnectedGradientError
+from .tensor import Tensor, Variable, as_tensor, tensor
+
+__version__ = "0.1.0"

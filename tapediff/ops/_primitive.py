@@ -1,0 +1,86 @@
+"""The primitive: a NumPy forward plus one vector-Jacobian product per differentiable input.
+
+This is the only module in ``ops/`` that knows tapes exist. An op module declares a primitive with
+``@primitive("name")`` on its raw-array forward, attaches its VJPs with ``defvjp``, and exposes a
+typed public function that calls ``bind``.
+
+A VJP is called as ``vjp(g, out, *inputs, **params)`` where ``g`` is the cotangent of ``out`` and
+returns the cotangent of one input. VJPs are written with tapediff ops so that, when an outer tape
+is recording, the backward pass is itself recorded (higher-order derivatives). A VJP may return a
+cotangent of the broadcast shape: the tape sums it back to the input's shape (see ``tape._fit``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from ..tape import _ACTIVE, _record
+from ..tensor import Array, Tensor, _wrap
+
+VJP: TypeAlias = Callable[..., Tensor]
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+
+class Primitive:
+    """A differentiable operation: its NumPy forward and, per tensor input, a VJP (or None)."""
+
+    __slots__ = ("forward", "name", "vjps")
+
+    def __init__(self, name: str, forward: Callable[..., Array]) -> None:
+        self.name = name
+        self.forward = forward
+        # None: not differentiable at all, never recorded (comparisons, argmax, ...).
+        self.vjps: Sequence[VJP | None] | None = None
+
+    def defvjp(self, *vjps: VJP | None) -> None:
+        """Attach one VJP per positional input; None marks an input without a gradient."""
+        self.vjps = vjps
+
+    def defvjp_argnum(self, vjp: Callable[..., Tensor]) -> None:
+        """Attach one VJP for any number of inputs, called as ``vjp(argnum, g, out, *inputs)``."""
+        self.vjps = _ArgnumVJPs(vjp)
+
+    def bind(self, *args: Any, **params: Any) -> Tensor:
+        """Run the forward on the inputs' arrays and record it on every tape that tracks an input."""
+        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+        result = self.forward(*arrays, **params)
+        if type(result) is not _ndarray:
+            result = _asarray(result)
+        out = _wrap(result)
+        tapes = _ACTIVE.get()
+        if tapes and self.vjps is not None:
+            _record(tapes, self, args, out, params)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+class _ArgnumVJPs(Sequence[VJP]):
+    """Per-input VJPs of a variadic primitive (concatenate, stack), made from one function."""
+
+    __slots__ = ("_vjp",)
+
+    def __init__(self, vjp: Callable[..., Tensor]) -> None:
+        self._vjp = vjp
+
+    def __getitem__(self, i: Any) -> Any:
+        vjp = self._vjp
+        return lambda g, out, *inputs, **params: vjp(i, g, out, *inputs, **params)
+
+    def __len__(self) -> int:
+        raise TypeError("a variadic primitive has a VJP for any number of inputs")
+
+
+def primitive(name: str) -> Callable[[Callable[..., Array]], Primitive]:
+    """Decorator turning a raw-array forward function into a :class:`Primitive`."""
+
+    def wrap(forward: Callable[..., Array]) -> Primitive:
+        return Primitive(name, forward)
+
+    return wrap

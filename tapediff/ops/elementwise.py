@@ -1,0 +1,482 @@
+"""Elementwise operations with NumPy broadcasting, each with its VJP beside its forward.
+
+Subgradient conventions at kinks: relu'(0) = 0, abs'(0) = 0, ties in maximum/minimum split the
+gradient evenly, clip passes the gradient only strictly inside its bounds, and ``where`` routes
+the gradient with a select (never multiplies by a 0/1 mask, so an inf in the unselected branch
+cannot turn into NaN). sign, floor, ceil, trunc and round have zero gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..tensor import Tensor, TensorLike, _wrap
+from ._primitive import primitive
+
+__all__ = [
+    "abs",
+    "absolute",
+    "add",
+    "astype",
+    "ceil",
+    "clip",
+    "cos",
+    "divide",
+    "equal",
+    "exp",
+    "expm1",
+    "floor",
+    "greater",
+    "greater_equal",
+    "isfinite",
+    "isnan",
+    "less",
+    "less_equal",
+    "log",
+    "log1p",
+    "logical_not",
+    "maximum",
+    "minimum",
+    "multiply",
+    "negative",
+    "not_equal",
+    "power",
+    "relu",
+    "round",
+    "sigmoid",
+    "sign",
+    "sin",
+    "softplus",
+    "sqrt",
+    "square",
+    "stop_gradient",
+    "subtract",
+    "tan",
+    "tanh",
+    "trunc",
+    "where",
+]
+
+
+def _zeros_vjp(g: Tensor, out: Tensor, *inputs: Any, **params: Any) -> Tensor:
+    """VJP of a piecewise-constant op: an explicit zero gradient."""
+    return _wrap(np.zeros(out.shape, dtype=g.dtype))
+
+
+# ----- arithmetic -----
+
+_add = primitive("add")(np.add)
+_add.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: g)
+
+
+def add(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 + x2`` (numpy.add)."""
+    return _add.bind(x1, x2)
+
+
+_subtract = primitive("subtract")(np.subtract)
+_subtract.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: negative(g))
+
+
+def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 - x2`` (numpy.subtract)."""
+    return _subtract.bind(x1, x2)
+
+
+_multiply = primitive("multiply")(np.multiply)
+_multiply.defvjp(lambda g, out, x1, x2: g * x2, lambda g, out, x1, x2: g * x1)
+
+
+def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 * x2`` (numpy.multiply)."""
+    return _multiply.bind(x1, x2)
+
+
+_divide = primitive("divide")(np.divide)
+_divide.defvjp(lambda g, out, x1, x2: g / x2, lambda g, out, x1, x2: -g * out / x2)
+
+
+def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise true division ``x1 / x2`` (numpy.divide)."""
+    return _divide.bind(x1, x2)
+
+
+_negative = primitive("negative")(np.negative)
+_negative.defvjp(lambda g, out, x: negative(g))
+
+
+def negative(x: TensorLike) -> Tensor:
+    """Elementwise ``-x`` (numpy.negative)."""
+    return _negative.bind(x)
+
+
+def _log_base(x1: Any) -> Tensor:
+    # d(x1**x2)/dx2 = out * log(x1); where x1 == 0 the factor out is 0 (or inf), and log(0) = -inf
+    # would make 0 * -inf = NaN, so log is taken of 1 there instead (the limit of out * log(x1)).
+    return log(where(equal(x1, 0), 1.0, x1))
+
+
+_power = primitive("power")(np.power)
+_power.defvjp(
+    lambda g, out, x1, x2: g * x2 * power(x1, x2 - 1),
+    lambda g, out, x1, x2: g * out * _log_base(x1),
+)
+
+
+def power(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 ** x2`` (numpy.power)."""
+    return _power.bind(x1, x2)
+
+
+_square = primitive("square")(np.square)
+_square.defvjp(lambda g, out, x: g * (2 * x))
+
+
+def square(x: TensorLike) -> Tensor:
+    """Elementwise ``x ** 2`` (numpy.square)."""
+    return _square.bind(x)
+
+
+_sqrt = primitive("sqrt")(np.sqrt)
+_sqrt.defvjp(lambda g, out, x: g / (2 * out))
+
+
+def sqrt(x: TensorLike) -> Tensor:
+    """Elementwise square root (numpy.sqrt)."""
+    return _sqrt.bind(x)
+
+
+_absolute = primitive("absolute")(np.absolute)
+_absolute.defvjp(lambda g, out, x: g * sign(x))
+
+
+def absolute(x: TensorLike) -> Tensor:
+    """Elementwise ``|x|`` (numpy.absolute); its gradient at 0 is 0."""
+    return _absolute.bind(x)
+
+
+abs = absolute
+
+# ----- exponentials and logarithms -----
+
+_exp = primitive("exp")(np.exp)
+_exp.defvjp(lambda g, out, x: g * out)
+
+
+def exp(x: TensorLike) -> Tensor:
+    """Elementwise ``e ** x`` (numpy.exp)."""
+    return _exp.bind(x)
+
+
+_expm1 = primitive("expm1")(np.expm1)
+_expm1.defvjp(lambda g, out, x: g * (out + 1))
+
+
+def expm1(x: TensorLike) -> Tensor:
+    """Elementwise ``e ** x - 1``, accurate near 0 (numpy.expm1)."""
+    return _expm1.bind(x)
+
+
+_log = primitive("log")(np.log)
+_log.defvjp(lambda g, out, x: g / x)
+
+
+def log(x: TensorLike) -> Tensor:
+    """Elementwise natural logarithm (numpy.log)."""
+    return _log.bind(x)
+
+
+_log1p = primitive("log1p")(np.log1p)
+_log1p.defvjp(lambda g, out, x: g / (1 + x))
+
+
+def log1p(x: TensorLike) -> Tensor:
+    """Elementwise ``log(1 + x)``, accurate near 0 (numpy.log1p)."""
+    return _log1p.bind(x)
+
+
+# ----- trigonometric and hyperbolic -----
+
+_sin = primitive("sin")(np.sin)
+_sin.defvjp(lambda g, out, x: g * cos(x))
+
+
+def sin(x: TensorLike) -> Tensor:
+    """Elementwise sine (numpy.sin)."""
+    return _sin.bind(x)
+
+
+_cos = primitive("cos")(np.cos)
+_cos.defvjp(lambda g, out, x: -g * sin(x))
+
+
+def cos(x: TensorLike) -> Tensor:
+    """Elementwise cosine (numpy.cos)."""
+    return _cos.bind(x)
+
+
+_tan = primitive("tan")(np.tan)
+_tan.defvjp(lambda g, out, x: g * (1 + square(out)))
+
+
+def tan(x: TensorLike) -> Tensor:
+    """Elementwise tangent (numpy.tan)."""
+    return _tan.bind(x)
+
+
+_tanh = primitive("tanh")(np.tanh)
+_tanh.defvjp(lambda g, out, x: g * (1 - square(out)))
+
+
+def tanh(x: TensorLike) -> Tensor:
+    """Elementwise hyperbolic tangent (numpy.tanh)."""
+    return _tanh.bind(x)
+
+
+# ----- activations -----
+
+
+@primitive("sigmoid")
+def _sigmoid(x: Any) -> Any:
+    # 1 / (1 + e^-x) overflows for large -x; this identity never does.
+    return 0.5 * np.tanh(0.5 * x) + 0.5
+
+
+_sigmoid.defvjp(lambda g, out, x: g * (out * (1 - out)))
+
+
+def sigmoid(x: TensorLike) -> Tensor:
+    """Elementwise logistic function ``1 / (1 + e ** -x)``."""
+    return _sigmoid.bind(x)
+
+
+@primitive("relu")
+def _relu(x: Any) -> Any:
+    return np.maximum(x, 0)
+
+
+_relu.defvjp(lambda g, out, x: where(greater(x, 0), g, 0.0))
+
+
+def relu(x: TensorLike) -> Tensor:
+    """Elementwise ``max(x, 0)``; its gradient at 0 is 0."""
+    return _relu.bind(x)
+
+
+@primitive("softplus")
+def _softplus(x: Any) -> Any:
+    return np.logaddexp(0.0, x)
+
+
+_softplus.defvjp(lambda g, out, x: g * sigmoid(x))
+
+
+def softplus(x: TensorLike) -> Tensor:
+    """Elementwise ``log(1 + e ** x)``, computed without overflow."""
+    return _softplus.bind(x)
+
+
+# ----- selection -----
+
+
+def _tie_split(a: Any, b: Any, wins: Any) -> Tensor:
+    """Share of the gradient that goes to ``a``: 1 where it wins, 1/2 on ties, else 0."""
+    a = a._array if isinstance(a, Tensor) else a
+    b = b._array if isinstance(b, Tensor) else b
+    return _wrap(np.where(wins(a, b), 1.0, np.where(a == b, 0.5, 0.0)))
+
+
+_maximum = primitive("maximum")(np.maximum)
+_maximum.defvjp(
+    lambda g, out, x1, x2: g * _tie_split(x1, x2, np.greater).astype(g.dtype),
+    lambda g, out, x1, x2: g * _tie_split(x2, x1, np.greater).astype(g.dtype),
+)
+
+
+def maximum(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise maximum (numpy.maximum); ties split the gradient evenly."""
+    return _maximum.bind(x1, x2)
+
+
+_minimum = primitive("minimum")(np.minimum)
+_minimum.defvjp(
+    lambda g, out, x1, x2: g * _tie_split(x1, x2, np.less).astype(g.dtype),
+    lambda g, out, x1, x2: g * _tie_split(x2, x1, np.less).astype(g.dtype),
+)
+
+
+def minimum(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise minimum (numpy.minimum); ties split the gradient evenly."""
+    return _minimum.bind(x1, x2)
+
+
+@primitive("clip")
+def _clip(a: Any, a_min: Any, a_max: Any) -> Any:
+    if a_min is None and a_max is None:
+        return np.array(a, copy=True)
+    return np.clip(a, a_min, a_max)
+
+
+def _inside(a: Any, a_min: Any, a_max: Any) -> Tensor:
+    arr = a._array if isinstance(a, Tensor) else np.asarray(a)
+    lo = a_min._array if isinstance(a_min, Tensor) else a_min
+    hi = a_max._array if isinstance(a_max, Tensor) else a_max
+    mask = np.ones(arr.shape, dtype=bool)
+    if lo is not None:
+        mask &= arr > lo
+    if hi is not None:
+        mask &= arr < hi
+    return _wrap(mask)
+
+
+_clip.defvjp(
+    lambda g, out, a, a_min, a_max: where(_inside(a, a_min, a_max), g, 0.0),
+    lambda g, out, a, a_min, a_max: where(less(a, a_min), g, 0.0),
+    lambda g, out, a, a_min, a_max: where(greater(a, a_max), g, 0.0),
+)
+
+
+def clip(a: TensorLike, a_min: TensorLike | None, a_max: TensorLike | None) -> Tensor:
+    """Limit values to ``[a_min, a_max]`` (numpy.clip).
+
+    The gradient reaches ``a`` only strictly inside the bounds; a tensor bound gets the gradient
+    where it is the value taken.
+    """
+    return _clip.bind(a, a_min, a_max)
+
+
+_where = primitive("where")(np.where)
+_where.defvjp(
+    None,
+    lambda g, out, c, x, y: where(c, g, 0.0),
+    lambda g, out, c, x, y: where(c, 0.0, g),
+)
+
+
+def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
+    """Elements of ``x`` where ``condition`` holds, else of ``y`` (numpy.where, 3-argument form).
+
+    Differentiable in ``x`` and ``y``; the unselected branch gets an exact zero gradient.
+    """
+    return _where.bind(condition, x, y)
+
+
+# ----- piecewise constant: zero gradient -----
+
+_sign = primitive("sign")(np.sign)
+_sign.defvjp(_zeros_vjp)
+_floor = primitive("floor")(np.floor)
+_floor.defvjp(_zeros_vjp)
+_ceil = primitive("ceil")(np.ceil)
+_ceil.defvjp(_zeros_vjp)
+_trunc = primitive("trunc")(np.trunc)
+_trunc.defvjp(_zeros_vjp)
+_round = primitive("round")(np.round)
+_round.defvjp(_zeros_vjp)
+
+
+def sign(x: TensorLike) -> Tensor:
+    """Elementwise sign (numpy.sign); zero gradient."""
+    return _sign.bind(x)
+
+
+def floor(x: TensorLike) -> Tensor:
+    """Elementwise floor (numpy.floor); zero gradient."""
+    return _floor.bind(x)
+
+
+def ceil(x: TensorLike) -> Tensor:
+    """Elementwise ceiling (numpy.ceil); zero gradient."""
+    return _ceil.bind(x)
+
+
+def trunc(x: TensorLike) -> Tensor:
+    """Elementwise truncation toward zero (numpy.trunc); zero gradient."""
+    return _trunc.bind(x)
+
+
+def round(x: TensorLike, decimals: int = 0) -> Tensor:
+    """Round to ``decimals`` places, halves to even (numpy.round); zero gradient."""
+    return _round.bind(x, decimals=decimals)
+
+
+# ----- dtype and gradient control -----
+
+_astype = primitive("astype")(lambda x, dtype: x.astype(dtype))
+_astype.defvjp(lambda g, out, x, dtype: astype(g, x.dtype))
+
+
+def astype(x: TensorLike, dtype: npt.DTypeLike) -> Tensor:
+    """``x`` cast to ``dtype`` (ndarray.astype); the gradient is cast back to ``x``'s dtype."""
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x
+    return _astype.bind(x, dtype=np.dtype(dtype))
+
+
+_stop_gradient = primitive("stop_gradient")(lambda x: x)
+
+
+def stop_gradient(x: TensorLike) -> Tensor:
+    """The value of ``x``, never recorded: no gradient flows back through it."""
+    return _stop_gradient.bind(x)
+
+
+# ----- comparisons and predicates: boolean results, never recorded -----
+
+_equal = primitive("equal")(np.equal)
+_not_equal = primitive("not_equal")(np.not_equal)
+_less = primitive("less")(np.less)
+_less_equal = primitive("less_equal")(np.less_equal)
+_greater = primitive("greater")(np.greater)
+_greater_equal = primitive("greater_equal")(np.greater_equal)
+_logical_not = primitive("logical_not")(np.logical_not)
+_isnan = primitive("isnan")(np.isnan)
+_isfinite = primitive("isfinite")(np.isfinite)
+
+
+def equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 == x2`` (numpy.equal); not differentiable."""
+    return _equal.bind(x1, x2)
+
+
+def not_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 != x2`` (numpy.not_equal); not differentiable."""
+    return _not_equal.bind(x1, x2)
+
+
+def less(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 < x2`` (numpy.less); not differentiable."""
+    return _less.bind(x1, x2)
+
+
+def less_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 <= x2`` (numpy.less_equal); not differentiable."""
+    return _less_equal.bind(x1, x2)
+
+
+def greater(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 > x2`` (numpy.greater); not differentiable."""
+    return _greater.bind(x1, x2)
+
+
+def greater_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 >= x2`` (numpy.greater_equal); not differentiable."""
+    return _greater_equal.bind(x1, x2)
+
+
+def logical_not(x: TensorLike) -> Tensor:
+    """Elementwise logical NOT (numpy.logical_not); not differentiable."""
+    return _logical_not.bind(x)
+
+
+def isnan(x: TensorLike) -> Tensor:
+    """Elementwise NaN test (numpy.isnan); not differentiable."""
+    return _isnan.bind(x)
+
+
+def isfinite(x: TensorLike) -> Tensor:
+    """Elementwise finiteness test (numpy.isfinite); not differentiable."""
+    return _isfinite.bind(x)

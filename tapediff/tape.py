@@ -1,0 +1,484 @@
+"""The gradient tape: records operations on watched tensors and replays them in reverse.
+
+The tape is a list of records in execution order, which is already a topological order, so the
+backward pass is a single reverse loop with a dict of accumulated cotangents. Active tapes live
+in a ``ContextVar``, so threads and asyncio tasks never record onto each other's tapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import numpy as np
+
+from .tensor import Tensor, Variable
+
+if TYPE_CHECKING:
+    from .ops._primitive import Primitive
+
+# (primitive, inputs with Variables replaced by their read snapshots, output, static params)
+Record: TypeAlias = tuple["Primitive", tuple[Any, ...], Tensor, dict[str, Any]]
+Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
+UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
+
+_ACTIVE: ContextVar[tuple[Tape, ...]] = ContextVar("tapediff_active_tapes", default=())
+
+
+class UnconnectedGradientError(LookupError):
+    """A source has no gradient with respect to the target (``unconnected_gradients="raise"``)."""
+
+
+class Tape:
+    """Records operations on watched tensors so that gradients can be computed by reverse replay.
+
+    Use as a context manager. Variables are watched automatically when read inside the context
+    (unless ``watch_accessed_variables=False``); other tensors need :meth:`watch`.
+    A non-persistent tape can compute gradients once and frees its records while doing so.
+    """
+
+    __slots__ = (
+        "_persistent",
+        "_reads",
+        "_records",
+        "_recording",
+        "_tokens",
+        "_tracked",
+        "_used",
+        "_variables",
+        "_watch_accessed",
+        "_watched",
+    )
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        self._persistent = persistent
+        self._watch_accessed = watch_accessed_variables
+        self._tokens: list[Token[tuple[Tape, ...]]] = []
+        self._recording = True
+        self._used = False
+        self._records: list[Record] = []
+        # ids of tensors whose values matter to this tape: watched leaves, variable snapshots,
+        # record outputs. Every id here belongs to an object kept alive by _watched, _reads or
+        # _records, so an id cannot be reused while it is in the set.
+        self._tracked: set[int] = set()
+        self._watched: dict[int, Tensor] = {}
+        self._variables: dict[int, Variable] = {}
+        self._reads: dict[int, list[Tensor]] = {}
+
+    @property
+    def persistent(self) -> bool:
+        """Whether gradient() may be called more than once."""
+        return self._persistent
+
+    # ----- context -----
+    def __enter__(self) -> Tape:
+        if self._tokens:
+            raise RuntimeError("this Tape is already active; nested `with` on one tape is not allowed")
+        self._tokens.append(_ACTIVE.set((*_ACTIVE.get(), self)))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _ACTIVE.reset(self._tokens.pop())
+
+    @contextmanager
+    def stop_recording(self) -> Iterator[None]:
+        """Temporarily stop recording on this tape (other tapes keep recording)."""
+        if not self._tokens:
+            raise RuntimeError(
+                "stop_recording() needs the tape to be active: call it inside `with tape:`"
+            )
+        previous = self._recording
+        self._recording = False
+        try:
+            yield
+        finally:
+            self._recording = previous
+
+    def reset(self) -> None:
+        """Forget everything recorded and watched; the tape can be used again."""
+        self._records = []
+        self._tracked = set()
+        self._watched = {}
+        self._variables = {}
+        self._reads = {}
+        self._used = False
+
+    # ----- watching -----
+    def watch(self, tensor: Tensor | Sequence[Tensor] | Mapping[Any, Tensor]) -> None:
+        """Track ``tensor`` (or each tensor of a list/tuple/dict) so gradients can flow to it."""
+        flat, _ = _flatten(tensor, "watch")
+        for t in flat:
+            if not np.issubdtype(t.dtype, np.inexact):
+                raise TypeError(
+                    f"watch() needs a floating-point tensor; got dtype {t.dtype}. "
+                    "Convert it first, e.g. x.astype(np.float64)."
+                )
+        for t in flat:
+            if isinstance(t, Variable):
+                self._variables.setdefault(id(t), t)
+            else:
+                self._watched[id(t)] = t
+                self._tracked.add(id(t))
+
+    def watched_variables(self) -> tuple[Variable, ...]:
+        """The variables this tape watches, in the order they were first watched or read."""
+        return tuple(self._variables.values())
+
+    def _read_variable(self, var: Variable) -> Tensor | None:
+        """The snapshot to record for ``var``, or None if this tape does not watch it."""
+        vid = id(var)
+        if vid not in self._variables:
+            if not (self._watch_accessed and var.trainable):
+                return None
+            self._variables[vid] = var
+        snap = var._read()
+        sid = id(snap)
+        if sid not in self._tracked:
+            self._tracked.add(sid)
+            self._reads.setdefault(vid, []).append(snap)
+        return snap
+
+    # ----- gradients -----
+    def gradient(
+        self,
+        target: Tensor | Sequence[Tensor],
+        sources: Sources,
+        output_gradients: Any = None,
+        unconnected_gradients: UnconnectedPolicy = "none",
+    ) -> Any:
+        """Gradient of ``target`` (the sum of its elements) with respect to each source.
+
+        ``sources`` may be a tensor, a list/tuple or a dict; the result has the same structure.
+        ``output_gradients`` weights the target's elements (the vector in a vector-Jacobian
+        product). Sources with no path to the target give None, zeros (``"zero"``), or an
+        :class:`UnconnectedGradientError` that says why (``"raise"``).
+        """
+        self._check_usable()
+        if unconnected_gradients not in ("none", "zero", "raise"):
+            raise ValueError(
+                "unconnected_gradients must be 'none', 'zero' or 'raise'; "
+                f"got {unconnected_gradients!r}"
+            )
+        flat, rebuild = _flatten(sources, "gradient() sources")
+        seeds = _seeds(target, output_gradients)
+        grads = self._replay(seeds, flat, consume=not self._persistent)
+        if not self._persistent:
+            self._release()
+        out = [
+            self._unconnected(i, src, unconnected_gradients) if g is None else g
+            for i, (src, g) in enumerate(zip(flat, grads, strict=True))
+        ]
+        return rebuild(out)
+
+    def jacobian(
+        self,
+        target: Tensor,
+        sources: Sources,
+        unconnected_gradients: UnconnectedPolicy = "none",
+    ) -> Any:
+        """Full Jacobian, shaped ``target.shape + source.shape`` for each source.
+
+        Allowed once on a non-persistent tape, which it uses up.
+        """
+        from .ops.shape import reshape, stack
+
+        self._check_usable()
+        if not isinstance(target, Tensor):
+            raise TypeError(f"jacobian() target must be a Tensor; got {type(target).__name__}")
+        flat, rebuild = _flatten(sources, "jacobian() sources")
+        n = target.size
+        rows: list[list[Tensor | None]] = []
+        eye = np.eye(n, dtype=target.dtype) if n else np.zeros((0, 0), target.dtype)
+        for k in range(n):
+            seed = Tensor(eye[k].reshape(target.shape))
+            rows.append(self._replay([(target, seed)], flat, consume=False))
+        if not self._persistent:
+            self._release()
+        result: list[Tensor | None] = []
+        for j, src in enumerate(flat):
+            column = [row[j] for row in rows]
+            if all(g is None for g in column):
+                missing = self._unconnected(j, src, unconnected_gradients)
+                if missing is None:
+                    result.append(None)
+                    continue
+            shape = target.shape + src.shape
+            if n == 0:
+                result.append(Tensor(np.zeros(shape, dtype=src.dtype)))
+                continue
+            parts = [
+                Tensor(np.zeros(src.shape, dtype=src.dtype)) if g is None else g for g in column
+            ]
+            result.append(reshape(stack(parts), shape))
+        return rebuild(result)
+
+    def _check_usable(self) -> None:
+        if self._used:
+            raise RuntimeError(
+                "this non-persistent Tape has already computed gradients and released its "
+                "records; use Tape(persistent=True) to call gradient()/jacobian() more than once"
+            )
+
+    def _release(self) -> None:
+        self._used = True
+        self._records = []
+        self._tracked = set()
+        self._watched = {}
+        self._reads = {}
+
+    def _source_keys(self, src: Tensor) -> list[int]:
+        if isinstance(src, Variable):
+            keys = [id(s) for s in self._reads.get(id(src), ())]
+            current = id(src._read())
+            if current not in keys:
+                keys.append(current)
+            return keys
+        return [id(src)]
+
+    def _replay(
+        self,
+        seeds: list[tuple[Tensor, Tensor]],
+        sources: list[Tensor],
+        consume: bool,
+    ) -> list[Tensor | None]:
+        """Reverse-replay the records from the seeds; return the cotangent of each source."""
+        from .ops.elementwise import add
+
+        key_lists = [self._source_keys(s) for s in sources]
+        wanted = {k for keys in key_lists for k in keys}
+        records = self._records
+        # Forward pass over the records: which tensors depend on a source. Cotangents are only
+        # propagated along those, so gradients nobody asked for are never computed.
+        relevant = set(wanted)
+        for _, inputs, out, _ in records:
+            for x in inputs:
+                if id(x) in relevant:
+                    relevant.add(id(out))
+                    break
+
+        pending: dict[int, Tensor] = {}
+        for t, seed in seeds:
+            tid = id(t._read()) if isinstance(t, Variable) else id(t)
+            prev = pending.get(tid)
+            pending[tid] = seed if prev is None else add(prev, seed)
+
+        found: dict[int, Tensor] = {}
+        previous, self._recording = self._recording, False
+        try:
+            order = _drain(records) if consume else reversed(records)
+            for prim, inputs, out, params in order:
+                g = pending.pop(id(out), None)
+                if g is None:
+                    continue
+                if id(out) in wanted:
+                    found[id(out)] = g
+                vjps = prim.vjps
+                assert vjps is not None
+                for i, x in enumerate(inputs):
+                    xid = id(x)
+                    if xid not in relevant:
+                        continue
+                    vjp = vjps[i]
+                    if vjp is None:
+                        continue
+                    ct = _fit(prim, i, vjp(g, out, *inputs, **params), x)
+                    prev = pending.get(xid)
+                    pending[xid] = ct if prev is None else add(prev, ct)
+        finally:
+            self._recording = previous
+
+        results: list[Tensor | None] = []
+        for src, keys in zip(sources, key_lists, strict=True):
+            total: Tensor | None = None
+            for k in keys:
+                g = found.get(k)
+                if g is None:
+                    g = pending.get(k)
+                if g is not None:
+                    total = g if total is None else add(total, g)
+            if total is not None:
+                total = _fit_source(total, src)
+            results.append(total)
+        return results
+
+    def _unconnected(self, index: int, src: Tensor, policy: UnconnectedPolicy) -> Tensor | None:
+        if policy == "none":
+            return None
+        if policy == "zero":
+            return Tensor(np.zeros(src.shape, dtype=src.dtype))
+        what = f"source {index} ({type(src).__name__} of shape {src.shape}, dtype {src.dtype})"
+        if isinstance(src, Variable):
+            watched = id(src) in self._variables
+            how = (
+                "make sure it is read inside the tape's context with "
+                "watch_accessed_variables=True and trainable=True, or call tape.watch(variable)"
+            )
+        else:
+            watched = id(src) in self._tracked or self._used
+            how = "call tape.watch(x) inside the tape's context before using x"
+        if not watched:
+            raise UnconnectedGradientError(f"{what} has no gradient: it was never watched; {how}")
+        raise UnconnectedGradientError(
+            f"{what} has no gradient: it is watched, but the target does not depend on it through "
+            "any recorded operation (it is not used on a path to the target, the path goes "
+            "through a non-differentiable op such as argmax, a comparison or stop_gradient, or "
+            "the ops ran while the tape was not recording)"
+        )
+
+
+def _drain(records: list[Record]) -> Iterator[Record]:
+    """Pop records from the end, so each is freed as soon as it has been replayed."""
+    while records:
+        yield records.pop()
+
+
+def _record(
+    tapes: tuple[Tape, ...],
+    prim: Primitive,
+    args: tuple[Any, ...],
+    out: Tensor,
+    params: dict[str, Any],
+) -> None:
+    """Append ``prim(args) -> out`` to every recording tape that tracks one of the inputs."""
+    for tape in tapes:
+        if not tape._recording:
+            continue
+        tracked = tape._tracked
+        inputs = args
+        hit = False
+        for i, x in enumerate(args):
+            if isinstance(x, Variable):
+                snap = tape._read_variable(x)
+                if snap is None:
+                    continue
+                if inputs is args:
+                    inputs = list(args)  # type: ignore[assignment]
+                inputs[i] = snap  # type: ignore[index]
+                hit = True
+            elif id(x) in tracked:
+                hit = True
+        if hit:
+            tape._records.append((prim, tuple(inputs), out, params))
+            tracked.add(id(out))
+
+
+def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
+    """Pair each target with its initial cotangent (ones, or the given output gradient)."""
+    targets: list[Any]
+    if isinstance(target, list | tuple):
+        targets = list(target)
+        given: list[Any] = (
+            [None] * len(targets) if output_gradients is None else list(output_gradients)
+        )
+        if len(given) != len(targets):
+            raise ValueError(
+                f"output_gradients must have one entry per target: expected {len(targets)}, "
+                f"got {len(given)}"
+            )
+    else:
+        targets = [target]
+        given = [output_gradients]
+    seeds = []
+    for t, og in zip(targets, given, strict=True):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"gradient() target must be a Tensor; got {type(t).__name__}")
+        if not np.issubdtype(t.dtype, np.inexact):
+            raise TypeError(f"gradient() target must have a floating dtype; got {t.dtype}")
+        if og is None:
+            seed = Tensor(np.ones(t.shape, dtype=t.dtype))
+        else:
+            seed = og if isinstance(og, Tensor) else Tensor(np.asarray(og, dtype=t.dtype))
+            if seed.shape != t.shape:
+                raise ValueError(
+                    f"output_gradients must have the target's shape {t.shape}; "
+                    f"got shape {seed.shape}"
+                )
+        seeds.append((t, seed))
+    return seeds
+
+
+def _flatten(
+    structure: Any, what: str
+) -> tuple[list[Tensor], Callable[[list[Any]], Any]]:
+    """Flatten a tensor, list/tuple or dict of tensors; return the items and a rebuilder."""
+    if isinstance(structure, Tensor):
+        return [structure], lambda xs: xs[0]
+    if isinstance(structure, Mapping):
+        keys = list(structure)
+        items = [structure[k] for k in keys]
+        rebuild: Callable[[list[Any]], Any] = lambda xs: dict(zip(keys, xs, strict=True))  # noqa: E731
+    elif isinstance(structure, list | tuple):
+        items = list(structure)
+        kind = type(structure)
+        rebuild = (lambda xs: list(xs)) if kind is list else (lambda xs: tuple(xs))
+    else:
+        raise TypeError(
+            f"{what} must be a Tensor, or a list, tuple or dict of Tensors; "
+            f"got {type(structure).__name__}"
+        )
+    for i, item in enumerate(items):
+        if not isinstance(item, Tensor):
+            raise TypeError(
+                f"{what} must be Tensors; item {i} is {type(item).__name__}. "
+                "Wrap arrays with td.tensor(...) (and watch them) first."
+            )
+    return items, rebuild
+
+
+def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
+    """Sum ``g`` over the axes broadcasting added to ``shape``; None if ``shape`` cannot broadcast."""
+    from .ops.reductions import sum as _sum
+    from .ops.shape import reshape
+
+    gshape = g.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0:
+        return None
+    axes = list(range(lead))
+    for i, n in enumerate(shape):
+        m = gshape[lead + i]
+        if n == m:
+            continue
+        if n != 1:
+            return None
+        axes.append(lead + i)
+    summed = _sum(g, axis=tuple(axes), keepdims=True) if axes else g
+    return reshape(summed, shape) if summed.shape != shape else summed
+
+
+def _fit(prim: Primitive, index: int, ct: Any, x: Any) -> Tensor:
+    """Bring a VJP's cotangent to the input's shape and dtype, or fail naming the op."""
+    if not isinstance(ct, Tensor):
+        raise TypeError(
+            f"{prim.name}: the VJP for argument {index} returned {type(ct).__name__}, "
+            "expected a Tensor"
+        )
+    shape = x.shape
+    if ct.shape != shape:
+        fitted = _unbroadcast(ct, shape)
+        if fitted is None:
+            raise ValueError(
+                f"{prim.name}: gradient for argument {index} has shape {ct.shape}, "
+                f"expected {shape}"
+            )
+        ct = fitted
+    if ct.dtype != x.dtype:
+        from .ops.elementwise import astype
+
+        ct = astype(ct, x.dtype)
+    return ct
+
+
+def _fit_source(g: Tensor, src: Tensor) -> Tensor:
+    if g.dtype != src.dtype and np.issubdtype(src.dtype, np.inexact):
+        from .ops.elementwise import astype
+
+        g = astype(g, src.dtype)
+    return g
+
+
+def stop_gradient(x: Any) -> Tensor:
+    """The value of ``x`` as a tensor that no tape tracks, so no gradient flows through it."""
+    return Tensor(x._array if isinstance(x, Tensor) else x)

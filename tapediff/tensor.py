@@ -1,0 +1,397 @@
+"""Tensor (an immutable array value) and Variable (a trainable, assignable tensor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, SupportsIndex, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from .ops.indexing import _AtIndexer
+
+Array: TypeAlias = npt.NDArray[Any]
+TensorLike: TypeAlias = "Tensor | npt.ArrayLike"
+Axis: TypeAlias = "int | tuple[int, ...] | None"
+Shape: TypeAlias = "int | tuple[int, ...]"
+
+
+def _readonly(a: Array) -> Array:
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+class Tensor:
+    """An immutable n-dimensional array that gradient tapes can record operations on."""
+
+    __slots__ = ("__weakref__", "_array")
+    # Make NumPy defer to our reflected operators: ndarray + Tensor -> Tensor.__radd__.
+    __array_ufunc__ = None
+
+    _array: Array
+
+    def __init__(self, data: TensorLike, dtype: npt.DTypeLike = None) -> None:
+        if isinstance(data, Tensor):
+            data = data._array
+        # Copy: the caller's array may change later, a tensor must not.
+        self._array = np.array(data, dtype=dtype)
+
+    # ----- basic attributes -----
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape."""
+        return self._array.shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The array's dtype."""
+        return self._array.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self._array.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return self._array.size
+
+    @property
+    def T(self) -> Tensor:
+        """The transpose (axes reversed), like ndarray.T."""
+        return _sh.transpose(self)
+
+    @property
+    def at(self) -> _AtIndexer:
+        """Functional indexed updates: ``x.at[idx].set(v)`` / ``.add(v)``, as in JAX."""
+        return _ix._AtIndexer(self)
+
+    def numpy(self) -> Array:
+        """The value as a read-only NumPy array (no copy)."""
+        return _readonly(self._array)
+
+    def item(self) -> Any:
+        """The single element as a Python scalar."""
+        return self._array.item()
+
+    def tolist(self) -> Any:
+        """The value as nested Python lists."""
+        return self._array.tolist()
+
+    def __array__(self, dtype: npt.DTypeLike = None, copy: bool | None = None) -> Array:
+        if dtype is not None and np.dtype(dtype) != self._array.dtype:
+            return self._array.astype(dtype)
+        if copy:
+            return self._array.copy()
+        return _readonly(self._array)
+
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self._array)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(len(self._array)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        return bool(self._array)
+
+    def __float__(self) -> float:
+        return float(self._array)
+
+    def __int__(self) -> int:
+        return int(self._array)
+
+    def __index__(self) -> int:
+        return self._array.__index__()
+
+    # Identity hashing (as in PyTorch) keeps tensors usable in sets and as dict keys,
+    # even though == is elementwise.
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._array, separator=", ", prefix="tensor(")
+        return f"tensor({body}, dtype={self._array.dtype})"
+
+    def __copy__(self) -> Tensor:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        return self
+
+    # ----- arithmetic operators -----
+    def __add__(self, other: TensorLike) -> Tensor:
+        return _ew.add(self, other)
+
+    def __radd__(self, other: TensorLike) -> Tensor:
+        return _ew.add(other, self)
+
+    def __sub__(self, other: TensorLike) -> Tensor:
+        return _ew.subtract(self, other)
+
+    def __rsub__(self, other: TensorLike) -> Tensor:
+        return _ew.subtract(other, self)
+
+    def __mul__(self, other: TensorLike) -> Tensor:
+        return _ew.multiply(self, other)
+
+    def __rmul__(self, other: TensorLike) -> Tensor:
+        return _ew.multiply(other, self)
+
+    def __truediv__(self, other: TensorLike) -> Tensor:
+        return _ew.divide(self, other)
+
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
+        return _ew.divide(other, self)
+
+    def __pow__(self, other: TensorLike) -> Tensor:
+        return _ew.power(self, other)
+
+    def __rpow__(self, other: TensorLike) -> Tensor:
+        return _ew.power(other, self)
+
+    def __matmul__(self, other: TensorLike) -> Tensor:
+        return _la.matmul(self, other)
+
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
+        return _la.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return _ew.negative(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _ew.absolute(self)
+
+    # ----- comparisons: boolean results, never differentiable -----
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _ew.equal(self, other)  # type: ignore[arg-type]
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _ew.not_equal(self, other)  # type: ignore[arg-type]
+
+    def __lt__(self, other: TensorLike) -> Tensor:
+        return _ew.less(self, other)
+
+    def __le__(self, other: TensorLike) -> Tensor:
+        return _ew.less_equal(self, other)
+
+    def __gt__(self, other: TensorLike) -> Tensor:
+        return _ew.greater(self, other)
+
+    def __ge__(self, other: TensorLike) -> Tensor:
+        return _ew.greater_equal(self, other)
+
+    def __getitem__(self, key: Any) -> Tensor:
+        return _ix.getitem(self, key)
+
+    # ----- NumPy-style methods (each delegates to the function of the same name) -----
+    def astype(self, dtype: npt.DTypeLike) -> Tensor:
+        """A copy cast to ``dtype``; differentiable between floating dtypes."""
+        return _ew.astype(self, dtype)
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.sum`."""
+        return _rd.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.mean`."""
+        return _rd.mean(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.prod`."""
+        return _rd.prod(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.max`."""
+        return _rd.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.min`."""
+        return _rd.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.var`."""
+        return _rd.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.std`."""
+        return _rd.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.argmax`."""
+        return _rd.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.argmin`."""
+        return _rd.argmin(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape: SupportsIndex | tuple[int, ...]) -> Tensor:
+        """Like ndarray.reshape: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
+        if len(shape) == 1 and not isinstance(shape[0], SupportsIndex):
+            return _sh.reshape(self, shape[0])
+        return _sh.reshape(self, tuple(int(s) for s in shape))  # type: ignore[arg-type]
+
+    def flatten(self) -> Tensor:
+        """See :func:`tapediff.flatten`."""
+        return _sh.flatten(self)
+
+    def ravel(self) -> Tensor:
+        """See :func:`tapediff.ravel`."""
+        return _sh.ravel(self)
+
+    def transpose(self, *axes: int | tuple[int, ...] | None) -> Tensor:
+        """Like ndarray.transpose: ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``."""
+        if not axes or (len(axes) == 1 and axes[0] is None):
+            return _sh.transpose(self)
+        if len(axes) == 1 and isinstance(axes[0], tuple | list):
+            return _sh.transpose(self, tuple(axes[0]))
+        return _sh.transpose(self, tuple(axes))  # type: ignore[arg-type]
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """See :func:`tapediff.swapaxes`."""
+        return _sh.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis: Axis = None) -> Tensor:
+        """See :func:`tapediff.squeeze`."""
+        return _sh.squeeze(self, axis)
+
+    def repeat(self, repeats: int | tuple[int, ...], axis: int | None = None) -> Tensor:
+        """See :func:`tapediff.repeat`."""
+        return _sh.repeat(self, repeats, axis)
+
+    def clip(self, a_min: TensorLike | None = None, a_max: TensorLike | None = None) -> Tensor:
+        """See :func:`tapediff.clip`."""
+        return _ew.clip(self, a_min, a_max)
+
+    def dot(self, other: TensorLike) -> Tensor:
+        """See :func:`tapediff.dot`."""
+        return _la.dot(self, other)
+
+
+class Variable(Tensor):
+    """A trainable tensor whose value can be replaced with ``assign``; tapes watch it by default.
+
+    ``assign`` swaps in a new array instead of writing into the old one, so a value that a tape
+    has already recorded never changes under it.
+    """
+
+    __slots__ = ("_snapshot", "name", "trainable")
+
+    name: str | None
+    trainable: bool
+    _snapshot: Tensor | None
+
+    def __init__(
+        self,
+        data: TensorLike,
+        dtype: npt.DTypeLike = None,
+        name: str | None = None,
+        trainable: bool = True,
+    ) -> None:
+        if isinstance(data, Tensor):
+            data = data._array
+        arr = np.array(data, dtype=dtype)
+        if not np.issubdtype(arr.dtype, np.floating):
+            if dtype is not None:
+                raise TypeError(
+                    f"Variable needs a floating dtype; got dtype={np.dtype(dtype).name}"
+                )
+            arr = arr.astype(np.float64)
+        self._array = arr
+        self._snapshot = None
+        self.name = name
+        self.trainable = trainable
+
+    def _read(self) -> Tensor:
+        """The current value as a plain tensor; stable until the next assign."""
+        snap = self._snapshot
+        if snap is None:
+            snap = self._snapshot = _wrap(self._array)
+        return snap
+
+    def value(self) -> Tensor:
+        """The current value as a plain (non-trainable) tensor."""
+        return self._read()
+
+    def _checked(self, value: TensorLike, method: str) -> Array:
+        arr = value._array if isinstance(value, Tensor) else np.asarray(value)
+        if arr.shape != self._array.shape:
+            raise ValueError(
+                f"Variable.{method}: expected a value of shape {self._array.shape}, "
+                f"got shape {arr.shape}"
+            )
+        if not np.can_cast(arr.dtype, self._array.dtype, casting="same_kind") or (
+            np.issubdtype(arr.dtype, np.floating)
+            and arr.dtype.itemsize > self._array.dtype.itemsize
+        ):
+            raise TypeError(
+                f"Variable.{method}: expected dtype {self._array.dtype} (or one that casts to it "
+                f"without loss), got {arr.dtype}"
+            )
+        return arr
+
+    def assign(self, value: TensorLike) -> Variable:
+        """Replace the value; shape and dtype must match."""
+        arr = self._checked(value, "assign")
+        self._array = np.array(arr, dtype=self._array.dtype)
+        self._snapshot = None
+        return self
+
+    def assign_add(self, delta: TensorLike) -> Variable:
+        """Replace the value with ``value + delta``."""
+        arr = self._checked(delta, "assign_add")
+        self._array = self._array + arr
+        self._snapshot = None
+        return self
+
+    def assign_sub(self, delta: TensorLike) -> Variable:
+        """Replace the value with ``value - delta``."""
+        arr = self._checked(delta, "assign_sub")
+        self._array = self._array - arr
+        self._snapshot = None
+        return self
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._array, separator=", ", prefix="Variable(")
+        label = f", name={self.name!r}" if self.name is not None else ""
+        return f"Variable({body}, dtype={self._array.dtype}{label})"
+
+
+_new = object.__new__
+
+
+def _wrap(array: Array) -> Tensor:
+    """Wrap an array the caller will never mutate, without copying (internal fast path)."""
+    t: Tensor = _new(Tensor)
+    t._array = array
+    return t
+
+
+def tensor(data: TensorLike, dtype: npt.DTypeLike = None) -> Tensor:
+    """A new tensor holding a copy of ``data`` (NumPy dtype rules)."""
+    return Tensor(data, dtype)
+
+
+def as_tensor(data: TensorLike) -> Tensor:
+    """``data`` itself if it is a tensor, else a new tensor of it."""
+    if isinstance(data, Tensor):
+        return data
+    return _wrap(np.array(data))
+
+
+# The operator and method implementations live in ops/, which imports this module: import the
+# modules (not names) so that either side may be imported first.
+from .ops import elementwise as _ew  # noqa: E402
+from .ops import indexing as _ix  # noqa: E402
+from .ops import linalg as _la  # noqa: E402
+from .ops import reductions as _rd  # noqa: E402
+from .ops import shape as _sh  # noqa: E402
