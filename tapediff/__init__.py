@@ -1,8 +1,12 @@
 """tapediff: reverse-mode automatic differentiation on NumPy with a gradient tape."""
 
+from . import random
+from .functional import *  # noqa: F403
+from .ops.constructors import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
+from .ops.nn import *  # noqa: F403
 from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .tape import Tape, UnconnectedGradientError

@@ -42,8 +42,8 @@ class Tape:
     __slots__ = (
         "_persistent",
         "_reads",
-        "_records",
         "_recording",
+        "_records",
         "_tokens",
         "_tracked",
         "_used",

@@ -32,7 +32,7 @@ class Tensor:
 
     _array: Array
 
-    def __init__(self, data: TensorLike, dtype: npt.DTypeLike = None) -> None:
+    def __init__(self, data: TensorLike, dtype: npt.DTypeLike | None = None) -> None:
         if isinstance(data, Tensor):
             data = data._array
         # Copy: the caller's array may change later, a tensor must not.
@@ -81,7 +81,7 @@ class Tensor:
         """The value as nested Python lists."""
         return self._array.tolist()
 
-    def __array__(self, dtype: npt.DTypeLike = None, copy: bool | None = None) -> Array:
+    def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> Array:
         if dtype is not None and np.dtype(dtype) != self._array.dtype:
             return self._array.astype(dtype)
         if copy:
@@ -293,7 +293,7 @@ class Variable(Tensor):
     def __init__(
         self,
         data: TensorLike,
-        dtype: npt.DTypeLike = None,
+        dtype: npt.DTypeLike | None = None,
         name: str | None = None,
         trainable: bool = True,
     ) -> None:
@@ -376,7 +376,7 @@ def _wrap(array: Array) -> Tensor:
     return t
 
 
-def tensor(data: TensorLike, dtype: npt.DTypeLike = None) -> Tensor:
+def tensor(data: TensorLike, dtype: npt.DTypeLike | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (NumPy dtype rules)."""
     return Tensor(data, dtype)
 
