@@ -75,7 +75,9 @@ class Tape:
     # ----- context -----
     def __enter__(self) -> Tape:
         if self._tokens:
-            raise RuntimeError("this Tape is already active; nested `with` on one tape is not allowed")
+            raise RuntimeError(
+                "this Tape is already active; nested `with` on one tape is not allowed"
+            )
         self._tokens.append(_ACTIVE.set((*_ACTIVE.get(), self)))
         return self
 
@@ -399,9 +401,7 @@ def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
     return seeds
 
 
-def _flatten(
-    structure: Any, what: str
-) -> tuple[list[Tensor], Callable[[list[Any]], Any]]:
+def _flatten(structure: Any, what: str) -> tuple[list[Tensor], Callable[[list[Any]], Any]]:
     """Flatten a tensor, list/tuple or dict of tensors; return the items and a rebuilder."""
     if isinstance(structure, Tensor):
         return [structure], lambda xs: xs[0]
@@ -428,7 +428,7 @@ def _flatten(
 
 
 def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
-    """Sum ``g`` over the axes broadcasting added to ``shape``; None if ``shape`` cannot broadcast."""
+    """Sum ``g`` over the axes that broadcasting added to ``shape``; None if it cannot."""
     from .ops.reductions import sum as _sum
     from .ops.shape import reshape
 
@@ -448,20 +448,20 @@ def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
     return reshape(summed, shape) if summed.shape != shape else summed
 
 
-def _fit(prim: Primitive, index: int, ct: Any, x: Any) -> Tensor:
+def _fit(prim: Primitive, index: int, result: Any, x: Tensor) -> Tensor:
     """Bring a VJP's cotangent to the input's shape and dtype, or fail naming the op."""
-    if not isinstance(ct, Tensor):
+    if not isinstance(result, Tensor):
         raise TypeError(
-            f"{prim.name}: the VJP for argument {index} returned {type(ct).__name__}, "
+            f"{prim.name}: the VJP for argument {index} returned {type(result).__name__}, "
             "expected a Tensor"
         )
+    ct: Tensor = result
     shape = x.shape
     if ct.shape != shape:
         fitted = _unbroadcast(ct, shape)
         if fitted is None:
             raise ValueError(
-                f"{prim.name}: gradient for argument {index} has shape {ct.shape}, "
-                f"expected {shape}"
+                f"{prim.name}: gradient for argument {index} has shape {ct.shape}, expected {shape}"
             )
         ct = fitted
     if ct.dtype != x.dtype:
@@ -477,8 +477,3 @@ def _fit_source(g: Tensor, src: Tensor) -> Tensor:
 
         g = astype(g, src.dtype)
     return g
-
-
-def stop_gradient(x: Any) -> Tensor:
-    """The value of ``x`` as a tensor that no tape tracks, so no gradient flows through it."""
-    return Tensor(x._array if isinstance(x, Tensor) else x)

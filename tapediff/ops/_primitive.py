@@ -46,9 +46,12 @@ class Primitive:
         self.vjps = _ArgnumVJPs(vjp)
 
     def bind(self, *args: Any, **params: Any) -> Tensor:
-        """Run the forward on the inputs' arrays and record it on every tape that tracks an input."""
+        """Run the forward on the inputs' arrays; record it on each tape that tracks an input."""
         arrays = [a._array if isinstance(a, Tensor) else a for a in args]
-        result = self.forward(*arrays, **params)
+        try:
+            result = self.forward(*arrays, **params)
+        except ValueError as e:
+            raise _shape_error(self.name, arrays, e) from e
         if type(result) is not _ndarray:
             result = _asarray(result)
         out = _wrap(result)
@@ -59,6 +62,12 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def _shape_error(name: str, arrays: list[Any], error: ValueError) -> ValueError:
+    """NumPy's ValueError, prefixed with the op's name and the shapes it was given."""
+    shapes = ", ".join(str(np.shape(a)) for a in arrays)
+    return ValueError(f"{name}: {error} (input shapes: {shapes})")
 
 
 class _ArgnumVJPs(Sequence[VJP]):
