@@ -165,11 +165,12 @@ class Tape:
             )
         flat, rebuild = _flatten(sources, "gradient() sources")
         seeds = _seeds(target, output_gradients)
+        watched = [self._is_watched(src) for src in flat]
         grads = self._replay(seeds, flat, consume=not self._persistent)
         if not self._persistent:
             self._release()
         out = [
-            self._unconnected(i, src, unconnected_gradients) if g is None else g
+            _unconnected(i, src, unconnected_gradients, watched[i]) if g is None else g
             for i, (src, g) in enumerate(zip(flat, grads, strict=True))
         ]
         return rebuild(out)
@@ -190,6 +191,7 @@ class Tape:
         if not isinstance(target, Tensor):
             raise TypeError(f"jacobian() target must be a Tensor; got {type(target).__name__}")
         flat, rebuild = _flatten(sources, "jacobian() sources")
+        watched = [self._is_watched(src) for src in flat]
         n = target.size
         rows: list[list[Tensor | None]] = []
         eye = np.eye(n, dtype=target.dtype) if n else np.zeros((0, 0), target.dtype)
@@ -201,8 +203,8 @@ class Tape:
         result: list[Tensor | None] = []
         for j, src in enumerate(flat):
             column = [row[j] for row in rows]
-            if all(g is None for g in column):
-                missing = self._unconnected(j, src, unconnected_gradients)
+            if n and all(g is None for g in column):
+                missing = _unconnected(j, src, unconnected_gradients, watched[j])
                 if missing is None:
                     result.append(None)
                     continue
@@ -231,13 +233,10 @@ class Tape:
         self._reads = {}
 
     def _source_keys(self, src: Tensor) -> list[int]:
+        """Ids under which the tape knows ``src``: a variable has one per value it was read at."""
         if isinstance(src, Variable):
-            keys = [id(s) for s in self._reads.get(id(src), ())]
-            current = id(src._read())
-            if current not in keys:
-                keys.append(current)
-            return keys
-        return [id(src)]
+            return [id(s) for s in self._reads.get(id(src), ())]
+        return [id(src)] if id(src) in self._tracked else []
 
     def _replay(
         self,
@@ -305,29 +304,36 @@ class Tape:
             results.append(total)
         return results
 
-    def _unconnected(self, index: int, src: Tensor, policy: UnconnectedPolicy) -> Tensor | None:
-        if policy == "none":
-            return None
-        if policy == "zero":
-            return Tensor(np.zeros(src.shape, dtype=src.dtype))
-        what = f"source {index} ({type(src).__name__} of shape {src.shape}, dtype {src.dtype})"
+    def _is_watched(self, src: Tensor) -> bool:
         if isinstance(src, Variable):
-            watched = id(src) in self._variables
-            how = (
-                "make sure it is read inside the tape's context with "
-                "watch_accessed_variables=True and trainable=True, or call tape.watch(variable)"
-            )
-        else:
-            watched = id(src) in self._tracked or self._used
-            how = "call tape.watch(x) inside the tape's context before using x"
-        if not watched:
-            raise UnconnectedGradientError(f"{what} has no gradient: it was never watched; {how}")
-        raise UnconnectedGradientError(
-            f"{what} has no gradient: it is watched, but the target does not depend on it through "
-            "any recorded operation (it is not used on a path to the target, the path goes "
-            "through a non-differentiable op such as argmax, a comparison or stop_gradient, or "
-            "the ops ran while the tape was not recording)"
+            return id(src) in self._variables
+        return id(src) in self._tracked
+
+
+def _unconnected(
+    index: int, src: Tensor, policy: UnconnectedPolicy, watched: bool
+) -> Tensor | None:
+    """What an unconnected source gets under ``policy``: None, zeros, or an error saying why."""
+    if policy == "none":
+        return None
+    if policy == "zero":
+        return Tensor(np.zeros(src.shape, dtype=src.dtype))
+    what = f"source {index} ({type(src).__name__} of shape {src.shape}, dtype {src.dtype})"
+    if isinstance(src, Variable):
+        how = (
+            "make sure it is read inside the tape's context with "
+            "watch_accessed_variables=True and trainable=True, or call tape.watch(variable)"
         )
+    else:
+        how = "call tape.watch(x) inside the tape's context before using x"
+    if not watched:
+        raise UnconnectedGradientError(f"{what} has no gradient: it was never watched; {how}")
+    raise UnconnectedGradientError(
+        f"{what} has no gradient: it is watched, but the target does not depend on it through "
+        "any recorded operation (it is not used on a path to the target, the path goes "
+        "through a non-differentiable op such as argmax, a comparison or stop_gradient, or "
+        "the ops ran while the tape was not recording)"
+    )
 
 
 def _drain(records: list[Record]) -> Iterator[Record]:
