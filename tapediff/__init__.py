@@ -1,7 +1,15 @@
 """tapediff: reverse-mode automatic differentiation on NumPy with a gradient tape."""
 
-from . import random as random
-from .functional import *  # noqa: F403
+# ruff: noqa: I001
+# Import order matters: tensor.py first, because it imports the ops modules (for its operators
+# and methods) and those import Tensor from it. Importing it first makes every ops module see a
+# fully defined Tensor and lets ops modules import each other's names at module level.
+from .tensor import Tensor as Tensor
+from .tensor import Variable as Variable
+from .tensor import as_tensor as as_tensor
+from .tensor import tensor as tensor
+from .tape import Tape as Tape
+from .tape import UnconnectedGradientError as UnconnectedGradientError
 from .ops.constructors import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
 from .ops.indexing import *  # noqa: F403
@@ -9,11 +17,7 @@ from .ops.linalg import *  # noqa: F403
 from .ops.nn import *  # noqa: F403
 from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
-from .tape import Tape as Tape
-from .tape import UnconnectedGradientError as UnconnectedGradientError
-from .tensor import Tensor as Tensor
-from .tensor import Variable as Variable
-from .tensor import as_tensor as as_tensor
-from .tensor import tensor as tensor
+from .functional import *  # noqa: F403
+from . import random as random
 
 __version__ = "0.1.0"
