@@ -250,14 +250,18 @@ class Tape:
         key_lists = [self._source_keys(s) for s in sources]
         wanted = {k for keys in key_lists for k in keys}
         records = self._records
-        # Forward pass over the records: which tensors depend on a source. Cotangents are only
-        # propagated along those, so gradients nobody asked for are never computed.
-        relevant = set(wanted)
-        for _, inputs, out, _ in records:
-            for x in inputs:
-                if id(x) in relevant:
-                    relevant.add(id(out))
-                    break
+        if self._all_roots_wanted(wanted):
+            # Everything tracked descends from a requested source: no pruning needed.
+            relevant = self._tracked
+        else:
+            # Forward pass over the records: which tensors depend on a source. Cotangents are
+            # only propagated along those, so gradients nobody asked for are never computed.
+            relevant = set(wanted)
+            for _, inputs, out, _ in records:
+                for x in inputs:
+                    if id(x) in relevant:
+                        relevant.add(id(out))
+                        break
 
         pending: dict[int, Tensor] = {}
         for t, seed in seeds:
@@ -277,14 +281,23 @@ class Tape:
                     found[id(out)] = g
                 vjps = prim.vjps
                 assert vjps is not None
-                for i, x in enumerate(inputs):
+                i = -1
+                for x in inputs:
+                    i += 1
                     xid = id(x)
                     if xid not in relevant:
                         continue
                     vjp = vjps[i]
                     if vjp is None:
                         continue
-                    ct = _fit(prim, i, vjp(g, out, *inputs, **params), x)
+                    ct = vjp(g, out, *inputs, **params)
+                    xa = x._array
+                    if (
+                        type(ct) is not Tensor
+                        or ct._array.shape != xa.shape
+                        or ct._array.dtype != xa.dtype
+                    ):
+                        ct = _fit(prim, i, ct, x)
                     prev = pending.get(xid)
                     pending[xid] = ct if prev is None else add(prev, ct)
         finally:
@@ -303,6 +316,12 @@ class Tape:
                 total = _fit_source(total, src)
             results.append(total)
         return results
+
+    def _all_roots_wanted(self, wanted: set[int]) -> bool:
+        """True if every watched tensor and every variable read is among the wanted ids."""
+        if not all(k in wanted for k in self._watched):
+            return False
+        return all(id(s) in wanted for snaps in self._reads.values() for s in snaps)
 
     def _is_watched(self, src: Tensor) -> bool:
         if isinstance(src, Variable):
@@ -354,21 +373,22 @@ def _record(
         if not tape._recording:
             continue
         tracked = tape._tracked
-        inputs = args
         hit = False
-        for i, x in enumerate(args):
-            if isinstance(x, Variable):
-                snap = tape._read_variable(x)
-                if snap is None:
-                    continue
-                if inputs is args:
-                    inputs = list(args)  # type: ignore[assignment]
-                inputs[i] = snap  # type: ignore[index]
+        has_variable = False
+        for x in args:
+            if id(x) in tracked:
                 hit = True
-            elif id(x) in tracked:
+            elif isinstance(x, Variable):
+                has_variable = True
+        inputs = args
+        if has_variable:
+            # Record the value the variable has now, so a later assign cannot change it.
+            reads = [tape._read_variable(x) if isinstance(x, Variable) else None for x in args]
+            if any(r is not None for r in reads):
                 hit = True
+                inputs = tuple(x if r is None else r for x, r in zip(args, reads, strict=True))
         if hit:
-            tape._records.append((prim, tuple(inputs), out, params))
+            tape._records.append((prim, inputs, out, params))
             tracked.add(id(out))
 
 

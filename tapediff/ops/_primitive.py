@@ -18,12 +18,13 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from ..tape import _ACTIVE, _record
-from ..tensor import Array, Tensor, _wrap
+from ..tensor import Array, Tensor
 
 VJP: TypeAlias = Callable[..., Tensor]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
+_new = object.__new__
 
 
 class Primitive:
@@ -47,26 +48,42 @@ class Primitive:
 
     def bind(self, *args: Any, **params: Any) -> Tensor:
         """Run the forward on the inputs' arrays; record it on each tape that tracks an input."""
-        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+        # The common arities are unrolled: this is the per-op overhead every eager call pays.
+        n = len(args)
         try:
-            result = self.forward(*arrays, **params)
+            if n == 1:
+                a = args[0]
+                result = self.forward(a._array if isinstance(a, Tensor) else a, **params)
+            elif n == 2:
+                a, b = args
+                result = self.forward(
+                    a._array if isinstance(a, Tensor) else a,
+                    b._array if isinstance(b, Tensor) else b,
+                    **params,
+                )
+            else:
+                result = self.forward(
+                    *[a._array if isinstance(a, Tensor) else a for a in args], **params
+                )
         except ValueError as e:
-            raise _shape_error(self.name, arrays, e) from e
+            raise _shape_error(self.name, args, e) from e
         if type(result) is not _ndarray:
             result = _asarray(result)
-        out = _wrap(result)
-        tapes = _ACTIVE.get()
-        if tapes and self.vjps is not None:
-            _record(tapes, self, args, out, params)
+        out: Tensor = _new(Tensor)
+        out._array = result
+        if self.vjps is not None:
+            tapes = _ACTIVE.get()
+            if tapes:
+                _record(tapes, self, args, out, params)
         return out
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 
 
-def _shape_error(name: str, arrays: list[Any], error: ValueError) -> ValueError:
+def _shape_error(name: str, args: tuple[Any, ...], error: ValueError) -> ValueError:
     """NumPy's ValueError, prefixed with the op's name and the shapes it was given."""
-    shapes = ", ".join(str(np.shape(a)) for a in arrays)
+    shapes = ", ".join(str(np.shape(a._array if isinstance(a, Tensor) else a)) for a in args)
     return ValueError(f"{name}: {error} (input shapes: {shapes})")
 
 
