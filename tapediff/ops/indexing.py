@@ -1,23 +1,42 @@
 """Indexing: ``x[key]`` and its functional inverse, indexed updates that return new tensors.
 
-The VJP of ``x[key]`` scatters the cotangent into zeros with ``np.add.at`` semantics, so integer
-index arrays that repeat an element accumulate its gradient.
+A key is anything NumPy accepts (ints, slices, None, Ellipsis, boolean masks, integer index
+arrays, and tuples of these); tensors and lists inside it are read as index arrays. Keys are
+static: they are never differentiated.
+
+The VJP of ``x[key]`` scatters the cotangent into zeros with ``numpy.add.at`` semantics, so an
+element selected several times by an integer index array accumulates all its gradients.
+
+Indexed updates keep the dtype of the array being updated (as ``a[key] = v`` does in NumPy and
+``x.at[key].set(v)`` in JAX); values that would need an unsafe cast (floats into an integer
+array) raise TypeError. When an integer index array names one element several times,
+``scatter_set`` keeps the last write in index order, deterministically, and only that write
+receives a gradient.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Literal
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from ..tensor import Tensor, TensorLike, _wrap
 from ._primitive import primitive
+from .elementwise import where
+from .shape import reshape
 
 __all__ = ["getitem", "scatter_add", "scatter_set", "take"]
 
 
+# ----- keys -----
+
+
 def _normalize_key(key: Any) -> Any:
-    """Replace tensors and lists in an index by arrays (NumPy reads a list as an index array)."""
+    """Replace tensors, lists and nested tuples in a key by the index arrays NumPy reads."""
+    if type(key) is int or type(key) is slice:  # the common cases, untouched
+        return key
     if isinstance(key, tuple):
         return tuple(_normalize_part(k) for k in key)
     return _normalize_part(key)
@@ -25,19 +44,50 @@ def _normalize_key(key: Any) -> Any:
 
 def _normalize_part(k: Any) -> Any:
     if isinstance(k, Tensor):
-        return k._array
-    if isinstance(k, list):
-        return np.asarray(k)
+        return k._array  # immutable: safe to keep without a copy
+    if isinstance(k, np.ndarray):
+        return k.copy()  # the caller may change it before the tape replays
+    if isinstance(k, list | tuple):
+        arr = np.asarray(k)
+        if arr.size == 0 and arr.dtype == np.float64:
+            # NumPy reads an empty list as an empty integer index, np.asarray([]) is float.
+            arr = arr.astype(np.intp)
+        return arr
     return k
 
 
-def _is_basic(key: Any) -> bool:
-    """True if ``key`` selects every element at most once (no integer index arrays)."""
+def _has_int_array(key: Any) -> bool:
+    """True if ``key`` has an integer index array (which may select an element repeatedly)."""
     parts = key if isinstance(key, tuple) else (key,)
-    for k in parts:
-        if isinstance(k, np.ndarray) and k.dtype != np.bool_:
-            return False
-    return True
+    return any(isinstance(k, np.ndarray) and k.dtype != np.bool_ for k in parts)
+
+
+def _last_writes(shape: tuple[int, ...], key: Any) -> Any:
+    """For ``a[key] = v``: flat positions written, and which entries of ``v`` win.
+
+    Returns (positions, winners) with both of the indexed shape, or None when no element is
+    written twice. The winner at a repeated position is its last occurrence in C order.
+    """
+    positions = np.arange(math.prod(shape)).reshape(shape)[key]
+    flat = positions.ravel()
+    _, first_from_end = np.unique(flat[::-1], return_index=True)
+    if first_from_end.size == flat.size:
+        return None
+    winners = np.zeros(flat.size, dtype=bool)
+    winners[flat.size - 1 - first_from_end] = True
+    return positions, winners.reshape(positions.shape)
+
+
+def _check_values(name: str, a: Any, values: Any) -> None:
+    vdt = np.asarray(values).dtype
+    if not np.can_cast(vdt, a.dtype, casting="same_kind"):
+        raise TypeError(
+            f"{name}: cannot write values of dtype {vdt} into an array of dtype {a.dtype} "
+            "(the result keeps the array's dtype); cast one of them first"
+        )
+
+
+# ----- getitem -----
 
 
 @primitive("getitem")
@@ -45,63 +95,136 @@ def _getitem(x: Any, key: Any) -> Any:
     return x[key]
 
 
-_getitem.defvjp(
-    lambda g, out, x, key: scatter_add(_wrap(np.zeros(x.shape, dtype=g.dtype)), key, g)
-)
-
-
 def getitem(a: TensorLike, key: Any) -> Tensor:
     """``a[key]`` with NumPy's basic and advanced indexing."""
+    if not isinstance(a, Tensor):
+        # A copy: basic indexing returns a view, which must not alias the caller's array.
+        a = Tensor(a)
     return _getitem.bind(a, key=_normalize_key(key))
+
+
+# ----- functional updates -----
+
+
+def _broadcast_error(name: str, a: Any, values: Any, key: Any) -> ValueError:
+    return ValueError(
+        f"{name}: values of shape {np.shape(values)} do not broadcast to the indexed shape "
+        f"{np.shape(a[key])}"
+    )
 
 
 @primitive("scatter_add")
 def _scatter_add(a: Any, values: Any, key: Any) -> Any:
-    result = np.array(a, dtype=np.result_type(a, values), copy=True)
-    if _is_basic(key):
-        result[key] += values
-    else:
-        np.add.at(result, key, values)
+    a = np.asarray(a)
+    _check_values("scatter_add", a, values)
+    result = a.copy()
+    try:
+        if _has_int_array(key):
+            np.add.at(result, key, values)
+        else:  # every element selected at most once: plain (faster) in-place add
+            result[key] += values
+    except ValueError:
+        raise _broadcast_error("scatter_add", a, values, key) from None
     return result
 
 
-_scatter_add.defvjp(lambda g, out, a, values, key: g, lambda g, out, a, values, key: g[key])
+_scatter_add.defvjp(
+    lambda g, out, a, values, key: g,
+    lambda g, out, a, values, key: _getitem.bind(g, key=key),
+)
+# The two are each other's transpose: x[key] scatters its cotangent back into zeros.
+_getitem.defvjp(
+    lambda g, out, x, key: _scatter_add.bind(_wrap(np.zeros(x.shape, dtype=g.dtype)), g, key=key)
+)
 
 
 def scatter_add(a: TensorLike, key: Any, values: TensorLike) -> Tensor:
-    """A copy of ``a`` with ``values`` added at ``a[key]``; repeated indices accumulate
-    (like ``numpy.add.at``, but functional)."""
+    """A copy of ``a`` with ``values`` added at ``a[key]``; repeated indices accumulate.
+
+    The functional form of ``numpy.add.at(a, key, values)``; differentiable in ``a`` and
+    ``values``.
+    """
     return _scatter_add.bind(a, values, key=_normalize_key(key))
 
 
 @primitive("scatter_set")
 def _scatter_set(a: Any, values: Any, key: Any) -> Any:
-    result = np.array(a, dtype=np.result_type(a, values), copy=True)
-    result[key] = values
+    a = np.asarray(a)
+    _check_values("scatter_set", a, values)
+    result = a.copy()
+    try:
+        repeated = _last_writes(a.shape, key) if _has_int_array(key) else None
+        if repeated is None:
+            result[key] = values
+        else:
+            # NumPy does not promise which of several writes to one element survives; write
+            # only the winners so the result (and the gradient below) is well defined.
+            positions, winners = repeated
+            vals = np.broadcast_to(values, positions.shape)
+            np.put(result, positions[winners], vals[winners])
+    except ValueError:
+        raise _broadcast_error("scatter_set", a, values, key) from None
     return result
 
 
+def _scatter_set_values_vjp(g: Tensor, out: Tensor, a: Any, values: Any, key: Any) -> Tensor:
+    picked = _getitem.bind(g, key=key)
+    repeated = _last_writes(np.shape(a), key) if _has_int_array(key) else None
+    if repeated is None:
+        return picked
+    return where(_wrap(repeated[1]), picked, 0.0)
+
+
 _scatter_set.defvjp(
-    lambda g, out, a, values, key: scatter_set(g, key, 0.0),
-    lambda g, out, a, values, key: g[key],
+    lambda g, out, a, values, key: _scatter_set.bind(g, 0.0, key=key),
+    _scatter_set_values_vjp,
 )
 
 
 def scatter_set(a: TensorLike, key: Any, values: TensorLike) -> Tensor:
     """A copy of ``a`` with ``a[key]`` replaced by ``values`` (functional ``a[key] = values``).
 
-    With repeated indices NumPy keeps the last write; the gradient then reaches every copy.
+    If an integer index array names an element more than once, the last write (in C order of
+    the index) wins and alone receives the gradient.
     """
     return _scatter_set.bind(a, values, key=_normalize_key(key))
 
 
-def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
-    """Elements of ``a`` at ``indices`` along ``axis`` (numpy.take; a flattened ``a`` if None)."""
-    t = a if isinstance(a, Tensor) else _wrap(np.asarray(a))
+# ----- take -----
+
+
+def take(
+    a: TensorLike,
+    indices: TensorLike,
+    axis: int | None = None,
+    mode: Literal["raise", "wrap", "clip"] = "raise",
+) -> Tensor:
+    """Elements of ``a`` at ``indices`` along ``axis``, or of the flattened ``a`` (numpy.take)."""
+    t = a if isinstance(a, Tensor) else Tensor(a)
+    idx = np.array(indices._array if isinstance(indices, Tensor) else indices)
+    if idx.dtype == np.bool_:
+        idx = idx.astype(np.intp)  # numpy.take reads booleans as 0 and 1, not as a mask
+    elif idx.size == 0 and idx.dtype == np.float64:
+        idx = idx.astype(np.intp)
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"take: indices must be integers; got dtype {idx.dtype}")
     if axis is None:
-        return getitem(t.reshape(-1), indices)
-    axis = axis % t.ndim
-    return getitem(t, (slice(None),) * axis + (_normalize_part(indices),))
+        t = reshape(t, -1)
+        axis = 0
+    else:
+        axis = normalize_axis_index(axis, t.ndim)
+    n = t.shape[axis]
+    if mode == "wrap" or mode == "clip":
+        if n == 0 and idx.size:
+            raise IndexError(f"take: cannot take from an empty axis {axis} with mode={mode!r}")
+        idx = idx % n if mode == "wrap" else np.clip(idx, 0, n - 1)
+    elif mode != "raise":
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip'; got {mode!r}")
+    key = (slice(None),) * axis + (idx if idx.ndim else int(idx),)
+    return _getitem.bind(t, key=key)
+
+
+# ----- x.at[key] -----
 
 
 class _AtIndexer:
@@ -128,7 +251,7 @@ class _AtKey:
         return getitem(self._tensor, self._key)
 
     def set(self, values: TensorLike) -> Tensor:
-        """A copy of ``x`` with ``x[key] = values``."""
+        """A copy of ``x`` with ``x[key] = values`` (a repeated index: the last write wins)."""
         return scatter_set(self._tensor, self._key, values)
 
     def add(self, values: TensorLike) -> Tensor:
