@@ -1,47 +1,245 @@
-"""Reductions over ``axis=None|int|tuple`` with ``keepdims``, each with its VJP beside its forward."""
+"""Reductions over ``axis=None|int|tuple`` (negative axes too) with ``keepdims``.
+
+sum, prod, max, min and logsumexp are primitives with their VJPs beside them; mean, var and std
+are compositions. Conventions: ties in max/min split the gradient evenly among the tied
+elements; prod's gradient is exact with zeros in the input (the product of the other elements,
+never 0/0); std's gradient is 0 where the standard deviation is 0 (like abs'(0) = 0);
+argmax/argmin return integer tensors and are never recorded.
+
+Axes are checked up front (see ``shape._axis_tuple``): an error names the op and the shape.
+"""
 
 from __future__ import annotations
 
+import builtins
+import math
 from typing import Any
 
 import numpy as np
 
-from ..tensor import Axis, Tensor, TensorLike
+from ..tensor import Axis, Tensor, TensorLike, _wrap, as_tensor
 from ._primitive import primitive
-from .shape import broadcast_to, reshape
+from .elementwise import equal, exp, not_equal, square, where
+from .shape import _axis_index, _axis_tuple, broadcast_to, reshape
 
-__all__ = ["sum"]
+__all__ = [
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "logsumexp",
+    "max",
+    "mean",
+    "min",
+    "prod",
+    "std",
+    "sum",
+    "var",
+]
+
+# Reduced axes as they reach a primitive: None (all) or a tuple of distinct non-negative ints.
+_Axes = tuple[int, ...] | None
 
 
-def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """Reduced axes as non-negative ints (all axes for None)."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    return tuple(int(a) % ndim if ndim else int(a) for a in axes)
+def _axes(op: str, x: Tensor, axis: Axis) -> _Axes:
+    # None stays None so that NumPy takes its whole-array path (and sums in the same order).
+    return None if axis is None else _axis_tuple(op, axis, x.shape)
 
 
-def _restore(g: Tensor, x: Any, axis: Axis, keepdims: bool) -> Tensor:
+def _kept_shape(shape: tuple[int, ...], axes: _Axes) -> tuple[int, ...]:
+    """``shape`` with the reduced axes set to 1 (the keepdims=True result shape)."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _count(shape: tuple[int, ...], axes: _Axes) -> int:
+    """Number of elements each reduced value is made from."""
+    return math.prod(shape if axes is None else (shape[i] for i in axes))
+
+
+def _kept(t: Tensor, x: Tensor, axes: _Axes, keepdims: bool) -> Tensor:
+    """A reduction's output or cotangent reshaped so that it broadcasts against ``x``."""
+    return t if keepdims else reshape(t, _kept_shape(x.shape, axes))
+
+
+def _restore(g: Tensor, x: Tensor, axes: _Axes, keepdims: bool) -> Tensor:
     """Broadcast a reduction's cotangent back over the reduced axes of ``x``."""
-    if not keepdims:
-        kept = list(x.shape)
-        for a in _normalize_axis(axis, x.ndim):
-            kept[a] = 1
-        g = reshape(g, tuple(kept))
-    return broadcast_to(g, x.shape)
+    return broadcast_to(_kept(g, x, axes, keepdims), x.shape)
 
+
+# ----- sum, mean -----
 
 _sum = primitive("sum")(np.sum)
 _sum.defvjp(lambda g, out, x, axis, keepdims: _restore(g, x, axis, keepdims))
 
 
 def sum(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Sum of elements over the given axes (numpy.sum)."""
-    return _sum.bind(a, axis=axis, keepdims=keepdims)
+    """Sum of the elements over the given axes (numpy.sum)."""
+    t = as_tensor(a)
+    return _sum.bind(t, axis=_axes("sum", t, axis), keepdims=keepdims)
 
 
-def _todo(*args: Any, **kwargs: Any) -> Tensor:
-    raise NotImplementedError("in progress")
+def mean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Arithmetic mean over the given axes (numpy.mean); NaN for an empty slice."""
+    t = as_tensor(a)
+    axes = _axes("mean", t, axis)
+    return _sum.bind(t, axis=axes, keepdims=keepdims) / _count(t.shape, axes)
 
 
-mean = prod = max = min = var = std = argmax = argmin = _todo
+# ----- prod -----
+
+_prod = primitive("prod")(np.prod)
+
+
+def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -> Tensor:
+    arr = x._array
+    zero = arr == 0
+    if not zero.any():
+        return _restore(g, x, axis, keepdims) * (_kept(out, x, axis, keepdims) / x)
+    # d prod / d x_i is the product of the other elements. Dividing out by x_i would give 0/0
+    # at a zero, so zeros are set aside: P is the product of the nonzero elements and Z the
+    # product of the zeros (0 by value, but it keeps the dependence on them for second order).
+    # Nonzero x_i: P / x_i * Z. The only zero of its slice: P. A slice with two zeros or more:
+    # 0 at the zeros.
+    z = _wrap(zero)
+    only = _wrap(np.sum(zero, axis=axis, keepdims=True) == 1)
+    nonzero = where(z, 1.0, x)
+    p = prod(nonzero, axis=axis, keepdims=True)
+    zeros = prod(where(z, x, 1.0), axis=axis, keepdims=True)
+    factor = where(z, where(only, p, 0.0), p / nonzero * zeros)
+    return _restore(g, x, axis, keepdims) * factor
+
+
+_prod.defvjp(_prod_vjp)
+
+
+def prod(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Product of the elements over the given axes (numpy.prod); exact gradient with zeros."""
+    t = as_tensor(a)
+    return _prod.bind(t, axis=_axes("prod", t, axis), keepdims=keepdims)
+
+
+# ----- max, min -----
+
+
+def _tie_share(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -> Tensor:
+    """VJP of max/min: the cotangent split evenly among the elements equal to the result."""
+    arr = x._array
+    best = out._array if keepdims else out._array.reshape(_kept_shape(x.shape, axis))
+    hit = arr == best
+    if arr.dtype.kind in "fc":
+        # A NaN result (NumPy propagates NaN) is attributed to the NaNs of its slice.
+        hit |= np.isnan(arr) & np.isnan(best)
+    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    # A constant factor: the VJP is linear in g, so the second derivative is 0, as it should be.
+    return _restore(g, x, axis, keepdims) * _wrap(share.astype(g.dtype, copy=False))
+
+
+_max = primitive("max")(np.max)
+_max.defvjp(_tie_share)
+_min = primitive("min")(np.min)
+_min.defvjp(_tie_share)
+
+
+def max(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Largest element over the given axes (numpy.max); ties split the gradient evenly."""
+    t = as_tensor(a)
+    return _max.bind(t, axis=_axes("max", t, axis), keepdims=keepdims)
+
+
+def min(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Smallest element over the given axes (numpy.min); ties split the gradient evenly."""
+    t = as_tensor(a)
+    return _min.bind(t, axis=_axes("min", t, axis), keepdims=keepdims)
+
+
+amax = max
+amin = min
+
+
+# ----- var, std -----
+
+
+def var(a: TensorLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    """Variance ``sum((a - mean)**2) / (n - ddof)`` over the given axes (numpy.var)."""
+    t = as_tensor(a)
+    axes = _axes("var", t, axis)
+    # Not stopping the gradient through the mean: its first-order contribution is zero, but
+    # the second derivative needs it.
+    centered = t - _sum.bind(t, axis=axes, keepdims=True) / _count(t.shape, axes)
+    total = _sum.bind(square(centered), axis=axes, keepdims=keepdims)
+    # As NumPy: n - ddof <= 0 divides by zero (inf or nan, with a RuntimeWarning).
+    return total / builtins.max(_count(t.shape, axes) - ddof, 0)
+
+
+# sqrt with derivative 0 at 0: std is a norm of the centered slice, not differentiable where the
+# slice is constant. Plain sqrt would give inf * 0 = NaN there; 0 is a subgradient (as abs'(0)).
+_std_sqrt = primitive("std_sqrt")(np.sqrt)
+_std_sqrt.defvjp(
+    lambda g, out, x: where(not_equal(out, 0), g / (2 * where(equal(out, 0), 1.0, out)), 0.0)
+)
+
+
+def std(a: TensorLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    """Standard deviation ``sqrt(var)`` over the given axes (numpy.std); its gradient is 0
+    where all elements of a slice are equal."""
+    return _std_sqrt.bind(var(a, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+# ----- logsumexp -----
+
+
+@primitive("logsumexp")
+def _logsumexp(a: Any, axis: _Axes, keepdims: bool) -> Any:
+    if a.dtype.kind not in "fc":
+        a = a.astype(np.float64)
+    # initial=-inf makes an empty slice give -inf (log of an empty sum), as scipy does.
+    shift = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(shift), shift, 0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else out.squeeze(axis=axis)
+
+
+# Its own VJP rather than a composite, for speed: the forward is one NumPy pass with no tape
+# records, and the backward is one exp: d/da = exp(a - out), the softmax, which never overflows.
+# A slice of all -inf (or an empty one) has out = -inf; its gradient is 0 rather than NaN.
+_logsumexp.defvjp(
+    lambda g, out, a, axis, keepdims: (
+        _kept(g, a, axis, keepdims) * exp(a - _finite_or_zero(_kept(out, a, axis, keepdims)))
+    )
+)
+
+
+def _finite_or_zero(t: Tensor) -> Tensor:
+    return where(equal(t, -np.inf), 0.0, t)
+
+
+def logsumexp(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """``log(sum(exp(a)))`` over the given axes, computed without overflow
+    (scipy.special.logsumexp)."""
+    t = as_tensor(a)
+    return _logsumexp.bind(t, axis=_axes("logsumexp", t, axis), keepdims=keepdims)
+
+
+# ----- argmax, argmin: integer results, no VJP, never recorded -----
+
+_argmax = primitive("argmax")(np.argmax)
+_argmin = primitive("argmin")(np.argmin)
+
+
+def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the largest element, over the flattened tensor if ``axis`` is None
+    (numpy.argmax); not differentiable."""
+    t = as_tensor(a)
+    ax = None if axis is None else _axis_index("argmax", axis, t.shape)
+    return _argmax.bind(t, axis=ax, keepdims=keepdims)
+
+
+def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the smallest element, over the flattened tensor if ``axis`` is None
+    (numpy.argmin); not differentiable."""
+    t = as_tensor(a)
+    ax = None if axis is None else _axis_index("argmin", axis, t.shape)
+    return _argmin.bind(t, axis=ax, keepdims=keepdims)

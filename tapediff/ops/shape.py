@@ -1,24 +1,137 @@
-"""Shape operations: views and rearrangements whose VJPs rearrange the cotangent back."""
+"""Shape operations: views and rearrangements whose VJPs rearrange the cotangent back.
+
+Only reshape, broadcast_to, transpose, swapaxes, concatenate, stack and constant-mode pad are
+primitives; the rest (moveaxis, expand_dims, squeeze, split, tile, repeat, the other pad modes)
+are compositions of those and of indexing, so their gradients, and second derivatives, follow.
+
+Axes are checked before NumPy sees them, so a bad axis raises an error naming the op and the
+tensor's shape: ``numpy.exceptions.AxisError`` (a ``ValueError``) when out of bounds,
+``ValueError`` when repeated, ``TypeError`` when not an integer. Unlike NumPy's reductions, a 0-d
+tensor has no axis 0 or -1.
+"""
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from ..tensor import Shape, Tensor, TensorLike
+from ..tensor import Shape, Tensor, TensorLike, as_tensor
 from ._primitive import primitive
 
-__all__ = ["broadcast_to", "flatten", "ravel", "repeat", "reshape", "squeeze", "stack", "swapaxes", "transpose"]
+__all__ = [
+    "array_split",
+    "broadcast_to",
+    "concatenate",
+    "expand_dims",
+    "flatten",
+    "moveaxis",
+    "pad",
+    "ravel",
+    "repeat",
+    "reshape",
+    "split",
+    "squeeze",
+    "stack",
+    "swapaxes",
+    "tile",
+    "transpose",
+]
+
+_AxisError = np.exceptions.AxisError
+
+
+# ----- axis checking, shared with reductions.py -----
+
+
+def _axis_index(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") -> int:
+    """``axis`` as a non-negative int, or a clear error naming ``op`` and ``shape``."""
+    try:
+        ax = operator.index(axis)
+    except TypeError:
+        raise TypeError(
+            f"{op}: {what} must be an integer; got {type(axis).__name__} {axis!r}"
+        ) from None
+    ndim = len(shape)
+    if not -ndim <= ax < ndim:
+        raise _AxisError(
+            f"{op}: {what} {ax} is out of bounds for a tensor of shape {shape} "
+            f"({ndim} dimension{'' if ndim == 1 else 's'})"
+        )
+    return ax % ndim
+
+
+def _axis_tuple(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") -> tuple[int, ...]:
+    """An int or a sequence of ints as a tuple of distinct non-negative axes."""
+    items = tuple(axis) if isinstance(axis, Sequence | np.ndarray) else (axis,)
+    axes = tuple(_axis_index(op, a, shape, what) for a in items)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: repeated axis in {what}={axis!r} for a tensor of shape {shape}")
+    return axes
+
+
+# ----- reshaping -----
 
 _reshape = primitive("reshape")(np.reshape)
 _reshape.defvjp(lambda g, out, x, shape: reshape(g, x.shape))
 
 
 def reshape(a: TensorLike, shape: Shape) -> Tensor:
-    """``a`` with a new shape; one entry may be -1 (numpy.reshape)."""
-    return _reshape.bind(a, shape=shape)
+    """``a`` with a new shape of the same size; one entry may be -1 (numpy.reshape)."""
+    # A size mismatch is a ValueError naming the op and the shapes (raised by bind).
+    try:
+        return _reshape.bind(a, shape=shape)
+    except TypeError as e:
+        raise TypeError(
+            f"reshape: shape must be an int or a tuple of ints; got {shape!r} ({e})"
+        ) from None
+
+
+def ravel(a: TensorLike) -> Tensor:
+    """The elements as a 1-D tensor in C order (numpy.ravel)."""
+    return reshape(a, -1)
+
+
+def flatten(a: TensorLike) -> Tensor:
+    """The elements as a 1-D tensor in C order (ndarray.flatten)."""
+    return reshape(a, -1)
+
+
+def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
+    """Insert length-one axes at the positions ``axis`` of the result (numpy.expand_dims)."""
+    t = as_tensor(a)
+    n_new = len(axis) if isinstance(axis, Sequence) else 1
+    ndim = t.ndim + n_new
+    try:
+        new = set(_axis_tuple("expand_dims", axis, (1,) * ndim))
+    except _AxisError:
+        raise _AxisError(
+            f"expand_dims: axis {axis!r} is out of bounds for the {ndim} dimensions of the "
+            f"result (a tensor of shape {t.shape} with {n_new} new)"
+        ) from None
+    rest = iter(t.shape)
+    return reshape(t, tuple(1 if i in new else next(rest) for i in range(ndim)))
+
+
+def squeeze(a: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
+    """Remove length-one axes: all of them, or those in ``axis`` (numpy.squeeze)."""
+    t = as_tensor(a)
+    shape = t.shape
+    if axis is None:
+        drop = {i for i, n in enumerate(shape) if n == 1}
+    else:
+        drop = set(_axis_tuple("squeeze", axis, shape))
+        for i in sorted(drop):
+            if shape[i] != 1:
+                raise ValueError(
+                    f"squeeze: cannot squeeze axis {i} of a tensor of shape {shape}: "
+                    f"its length is {shape[i]}, not 1"
+                )
+    return reshape(t, tuple(n for i, n in enumerate(shape) if i not in drop))
 
 
 _broadcast_to = primitive("broadcast_to")(np.broadcast_to)
@@ -28,8 +141,15 @@ _broadcast_to.defvjp(lambda g, out, x, shape: g)
 
 def broadcast_to(array: TensorLike, shape: Shape) -> Tensor:
     """``array`` broadcast to ``shape`` (numpy.broadcast_to)."""
-    return _broadcast_to.bind(array, shape=shape)
+    try:
+        return _broadcast_to.bind(array, shape=shape)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to: cannot broadcast a tensor of shape {np.shape(array)} to shape {shape!r}"
+        ) from None
 
+
+# ----- permuting axes -----
 
 _transpose = primitive("transpose")(np.transpose)
 _transpose.defvjp(
@@ -38,28 +158,18 @@ _transpose.defvjp(
 
 
 def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
-    """Permute the axes; reversed when ``axes`` is None (numpy.transpose)."""
-    return _transpose.bind(a, axes=None if axes is None else tuple(axes))
-
-
-@primitive("stack")
-def _stack(*arrays: Any, axis: int) -> Any:
-    return np.stack(arrays, axis=axis)
-
-
-def _unstack_vjp(i: int, g: Tensor, out: Tensor, *arrays: Any, axis: int) -> Tensor:
-    from .indexing import take
-
-    return take(g, i, axis=axis)
-
-
-_stack.defvjp_argnum(_unstack_vjp)
-
-
-def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis (numpy.stack)."""
-    return _stack.bind(*arrays, axis=axis)
-
+    """Permute the axes; reverse them when ``axes`` is None (numpy.transpose)."""
+    if axes is None:
+        return _transpose.bind(a, axes=None)
+    t = as_tensor(a)
+    # Normalized (non-negative) axes, so that the VJP's argsort inverts the permutation.
+    perm = _axis_tuple("transpose", axes, t.shape, "axes")
+    if len(perm) != t.ndim:
+        raise ValueError(
+            f"transpose: axes {tuple(axes)!r} must be a permutation of all "
+            f"{t.ndim} axes of a tensor of shape {t.shape}"
+        )
+    return _transpose.bind(t, axes=perm)
 
 
 _swapaxes = primitive("swapaxes")(np.swapaxes)
@@ -68,28 +178,269 @@ _swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
 
 def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
     """Interchange two axes (numpy.swapaxes)."""
-    return _swapaxes.bind(a, axis1=axis1, axis2=axis2)
+    t = as_tensor(a)
+    ax1 = _axis_index("swapaxes", axis1, t.shape, "axis1")
+    ax2 = _axis_index("swapaxes", axis2, t.shape, "axis2")
+    return _swapaxes.bind(t, axis1=ax1, axis2=ax2)
 
 
-_squeeze = primitive("squeeze")(np.squeeze)
-_squeeze.defvjp(lambda g, out, x, axis: reshape(g, x.shape))
+def moveaxis(
+    a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]
+) -> Tensor:
+    """Move axes to new positions, keeping the others in order (numpy.moveaxis)."""
+    t = as_tensor(a)
+    src = _axis_tuple("moveaxis", source, t.shape, "source")
+    dst = _axis_tuple("moveaxis", destination, t.shape, "destination")
+    if len(src) != len(dst):
+        raise ValueError(
+            f"moveaxis: source {source!r} and destination {destination!r} must name the same "
+            "number of axes"
+        )
+    order = [i for i in range(t.ndim) if i not in src]
+    for d, s in sorted(zip(dst, src, strict=True)):
+        order.insert(d, s)
+    return transpose(t, order)
 
 
-def squeeze(a: TensorLike, axis: int | tuple[int, ...] | None = None) -> Tensor:
-    """Remove length-one axes (numpy.squeeze)."""
-    return _squeeze.bind(a, axis=axis)
+# ----- joining and splitting -----
 
 
-def ravel(a: TensorLike) -> Tensor:
-    """The elements as a 1-D tensor (numpy.ravel)."""
-    return reshape(a, -1)
+def _shapes(arrays: Sequence[Any]) -> str:
+    return ", ".join(str(np.shape(x)) for x in arrays)
 
 
-def flatten(a: TensorLike) -> Tensor:
-    """The elements as a 1-D tensor (ndarray.flatten)."""
-    return reshape(a, -1)
+@primitive("concatenate")
+def _concatenate(*arrays: Any, axis: int) -> Any:
+    return np.concatenate(arrays, axis=axis)
 
 
-def repeat(a: TensorLike, repeats: int | tuple[int, ...], axis: int | None = None) -> Tensor:
-    """Repeat elements (numpy.repeat)."""
-    raise NotImplementedError("repeat: in progress")
+def _concatenate_vjp(i: int, g: Tensor, out: Tensor, *arrays: Any, axis: int) -> Tensor:
+    start = 0
+    for x in arrays[:i]:
+        start += np.shape(x)[axis]
+    stop = start + np.shape(arrays[i])[axis]
+    return g[(slice(None),) * axis + (slice(start, stop),)]
+
+
+_concatenate.defvjp_argnum(_concatenate_vjp)
+
+
+def concatenate(arrays: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
+    """Join tensors along an existing axis; flattened first when ``axis`` is None
+    (numpy.concatenate)."""
+    # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
+    arrays = list(arrays)
+    if not arrays:
+        raise ValueError("concatenate: expected a non-empty sequence of tensors; got an empty one")
+    if axis is None:
+        arrays = [reshape(x, -1) for x in arrays]
+        axis = 0
+    first = np.shape(arrays[0])
+    if not first:
+        raise ValueError(f"concatenate: cannot join 0-d tensors; got shapes {_shapes(arrays)}")
+    ax = _axis_index("concatenate", axis, first)
+    # Mismatched shapes: NumPy's ValueError, with the op's name and the shapes (added by bind).
+    return _concatenate.bind(*arrays, axis=ax)
+
+
+@primitive("stack")
+def _stack(*arrays: Any, axis: int) -> Any:
+    return np.stack(arrays, axis=axis)
+
+
+_stack.defvjp_argnum(
+    lambda i, g, out, *arrays, axis: g[(slice(None),) * axis + (i,)],
+)
+
+
+def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """Join tensors of one shape along a new axis (numpy.stack)."""
+    # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
+    arrays = list(arrays)
+    if not arrays:
+        raise ValueError("stack: expected a non-empty sequence of tensors; got an empty one")
+    first = np.shape(arrays[0])
+    for x in arrays[1:]:
+        if np.shape(x) != first:
+            raise ValueError(
+                f"stack: all tensors must have the same shape; got shapes {_shapes(arrays)}"
+            )
+    ax = _axis_index("stack", axis, (*first, len(arrays)))
+    return _stack.bind(*arrays, axis=ax)
+
+
+def _split_points(
+    op: str, n: int, indices_or_sections: int | Sequence[int] | npt.NDArray[Any]
+) -> list[int]:
+    if isinstance(indices_or_sections, int | np.integer):
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise ValueError(f"{op}: the number of sections must be positive; got {sections}")
+        each, extra = divmod(n, sections)
+        sizes = [each + 1] * extra + [each] * (sections - extra)
+        return [0, *np.cumsum(sizes).tolist()]
+    try:
+        return [0, *(operator.index(i) for i in indices_or_sections), n]
+    except TypeError:
+        raise TypeError(
+            f"{op}: indices_or_sections must be an integer or a sequence of integers; "
+            f"got {indices_or_sections!r}"
+        ) from None
+
+
+def _split(ary: TensorLike, points: list[int], axis: int) -> list[Tensor]:
+    t = as_tensor(ary)
+    lead = (slice(None),) * axis
+    return [t[(*lead, slice(start, stop))] for start, stop in itertools.pairwise(points)]
+
+
+def array_split(
+    ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0
+) -> list[Tensor]:
+    """Split into sections, the first ``n % sections`` one longer; or at the given indices
+    (numpy.array_split)."""
+    t = as_tensor(ary)
+    ax = _axis_index("array_split", axis, t.shape)
+    points = _split_points("array_split", t.shape[ax], indices_or_sections)
+    return _split(t, points, ax)
+
+
+def split(ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """Split into equal sections, or at the given indices, as differentiable slices
+    (numpy.split)."""
+    t = as_tensor(ary)
+    ax = _axis_index("split", axis, t.shape)
+    n = t.shape[ax]
+    sections = indices_or_sections
+    if isinstance(sections, int | np.integer) and sections > 0 and n % sections:
+        raise ValueError(
+            f"split: axis {ax} of length {n} (tensor of shape {t.shape}) does not divide "
+            f"into {sections} equal sections; use array_split for uneven ones"
+        )
+    points = _split_points("split", n, indices_or_sections)
+    return _split(t, points, ax)
+
+
+# ----- padding, tiling, repeating -----
+
+_GATHER_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
+_OTHER_PAD_MODES = ("linear_ramp", "maximum", "mean", "median", "minimum", "empty")
+
+
+@primitive("pad")
+def _pad_constant(x: Any, pad_width: Any, constant_values: Any) -> Any:
+    return np.pad(x, pad_width, mode="constant", constant_values=constant_values)
+
+
+_pad_constant.defvjp(
+    lambda g, out, x, pad_width, constant_values: g[
+        tuple(slice(before, before + n) for (before, _), n in zip(pad_width, x.shape, strict=True))
+    ]
+)
+
+
+def pad(
+    array: TensorLike,
+    pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+    mode: str = "constant",
+    constant_values: Any = 0,
+) -> Tensor:
+    """Pad with a constant (the default) or by edge, reflect, symmetric or wrap (numpy.pad).
+
+    ``pad_width`` takes NumPy's forms: ``n``, ``(before, after)``, or one pair per axis.
+    ``constant_values`` is a constant: no gradient flows to it. The other NumPy modes raise
+    NotImplementedError.
+    """
+    t = as_tensor(array)
+    widths = np.asarray(pad_width)
+    if widths.dtype.kind not in "iu":
+        raise TypeError(f"pad: pad_width must be integers; got {pad_width!r}")
+    try:
+        pairs = np.broadcast_to(widths, (t.ndim, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor of shape {t.shape}: expected "
+            f"n, (before, after) or {t.ndim} (before, after) pairs"
+        ) from None
+    if (pairs < 0).any():
+        raise ValueError(f"pad: pad_width must be non-negative; got {pad_width!r}")
+    pw = tuple((int(b), int(e)) for b, e in pairs)
+    if mode == "constant":
+        cv = constant_values._array if isinstance(constant_values, Tensor) else constant_values
+        return _pad_constant.bind(t, pad_width=pw, constant_values=cv)
+    if np.any(np.asarray(constant_values) != 0):
+        raise ValueError(f"pad: constant_values only applies to mode='constant', not {mode!r}")
+    if mode in _GATHER_PAD_MODES:
+        # These modes only copy elements, so padding an array of flat indices says where each
+        # output element comes from; gathering with it gives the gradient (repeats accumulate).
+        index = np.arange(t.size).reshape(t.shape)
+        try:
+            source = np.pad(index, pw, mode=mode)  # type: ignore[call-overload]
+        except ValueError as e:
+            raise ValueError(f"pad: cannot pad a tensor of shape {t.shape}: {e}") from None
+        return reshape(t, -1)[source]
+    if mode in _OTHER_PAD_MODES:
+        raise NotImplementedError(
+            f"pad: mode={mode!r} is not supported; use 'constant', "
+            + ", ".join(repr(m) for m in _GATHER_PAD_MODES)
+        )
+    raise ValueError(
+        f"pad: unknown mode {mode!r}; expected 'constant', "
+        + ", ".join(repr(m) for m in _GATHER_PAD_MODES)
+    )
+
+
+def _counts(op: str, what: str, value: Any) -> tuple[int, ...]:
+    """Non-negative integer counts (``reps``, ``repeats``) as a tuple."""
+    arr = np.asarray(value._array if isinstance(value, Tensor) else value)
+    if arr.size == 0:
+        arr = arr.astype(np.intp)
+    if arr.dtype.kind not in "iu" or arr.ndim > 1:
+        raise TypeError(
+            f"{op}: {what} must be an integer or a 1-D sequence of integers; got {value!r}"
+        )
+    if (arr < 0).any():
+        raise ValueError(f"{op}: {what} must be non-negative; got {value!r}")
+    return tuple(int(n) for n in arr.reshape(-1))
+
+
+def tile(A: TensorLike, reps: int | Sequence[int]) -> Tensor:
+    """``A`` repeated ``reps`` times along each axis (numpy.tile)."""
+    t = as_tensor(A)
+    r = _counts("tile", "reps", reps)
+    d = max(len(r), t.ndim)
+    r = (1,) * (d - len(r)) + r
+    shape = (1,) * (d - t.ndim) + t.shape
+    # Each axis n becomes a pair (r, n): broadcasting fills the r copies, the tape sums them back.
+    spread = broadcast_to(
+        reshape(t, tuple(x for n in shape for x in (1, n))),
+        tuple(x for k, n in zip(r, shape, strict=True) for x in (k, n)),
+    )
+    return reshape(spread, tuple(k * n for k, n in zip(r, shape, strict=True)))
+
+
+def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
+    """Repeat each element ``repeats`` times (or ``repeats[i]`` times for element ``i``) along
+    ``axis``; over the flattened tensor when ``axis`` is None (numpy.repeat)."""
+    t = as_tensor(a)
+    if axis is None:
+        t = reshape(t, -1)
+        axis = 0
+    ax = _axis_index("repeat", axis, t.shape)
+    counts = _counts("repeat", "repeats", repeats)
+    shape = t.shape
+    if len(counts) == 1:
+        # Each element becomes a new axis of k copies: broadcast, then merge the two axes.
+        k = counts[0]
+        spread = broadcast_to(
+            reshape(t, (*shape[: ax + 1], 1, *shape[ax + 1 :])),
+            (*shape[: ax + 1], k, *shape[ax + 1 :]),
+        )
+        return reshape(spread, (*shape[:ax], shape[ax] * k, *shape[ax + 1 :]))
+    if len(counts) != shape[ax]:
+        raise ValueError(
+            f"repeat: repeats has {len(counts)} entries but axis {ax} of a tensor of shape "
+            f"{shape} has length {shape[ax]}"
+        )
+    source = np.repeat(np.arange(shape[ax]), counts)
+    return t[(slice(None),) * ax + (source,)]
