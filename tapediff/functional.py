@@ -212,7 +212,10 @@ def _value_and_grad(
 def value_and_grad(
     f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
 ) -> Callable[..., tuple[Any, Any]]:
-    """Function returning ``(f(*args), grad(f, argnums)(*args))`` from one evaluation of ``f``."""
+    """Function returning ``(f(*args), grad(f, argnums)(*args))`` from one evaluation of ``f``.
+
+    ``has_aux``: ``f`` returns ``(output, aux)``; the result is ``((output, aux), grads)``.
+    """
     return functools.wraps(f)(_value_and_grad(f, argnums, has_aux, "value_and_grad"))
 
 
@@ -221,8 +224,7 @@ def grad(
 ) -> Callable[..., Any]:
     """Function returning the gradient of scalar-valued ``f`` with respect to ``argnums``.
 
-    The gradient is a Tensor for an int ``argnums`` and a tuple of Tensors for a tuple; with
-    ``has_aux=True``, ``f`` returns ``(output, aux)`` and the function returns ``(grads, aux)``.
+    ``has_aux``: ``f`` returns ``(output, aux)``; the result is ``(grads, aux)``.
     """
     value_and_grad_f = _value_and_grad(f, argnums, has_aux, "grad")
 
@@ -237,8 +239,7 @@ def grad(
 def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """``(f(*primals), pullback)``; ``pullback(cotangent)`` returns a tuple, one entry per primal.
 
-    ``pullback`` may be called any number of times. With ``has_aux=True`` the result is
-    ``(out, pullback, aux)``.
+    ``has_aux``: ``f`` returns ``(output, aux)``; the result is ``(output, pullback, aux)``.
     """
     what = "vjp"
     tape, sources, result = _run(f, primals, {}, range(len(primals)), what, "primal", True)
@@ -259,7 +260,7 @@ def jvp(
 ) -> tuple[Any, ...]:
     """``(f(*primals), J @ tangents)``, the Jacobian-vector product (two reverse passes).
 
-    With ``has_aux=True`` the result is ``(out, tangent_out, aux)``.
+    ``has_aux``: ``f`` returns ``(output, aux)``; the result is ``(output, tangent_out, aux)``.
     """
     what = "jvp"
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
@@ -313,8 +314,7 @@ def jacobian(
 ) -> Callable[..., Any]:
     """Function returning the Jacobian of ``f``, shaped ``out.shape + arg.shape`` per argument.
 
-    A tuple ``argnums`` gives a tuple of Jacobians; a tuple of outputs gives a tuple (per output)
-    of those. With ``has_aux=True`` the function returns ``(jacobian, aux)``.
+    Tuples of outputs and of ``argnums`` nest, outputs outermost; ``has_aux`` as in :func:`grad`.
     """
     return _jacobian(f, argnums, has_aux, "jacobian")
 
@@ -324,8 +324,7 @@ def hessian(
 ) -> Callable[..., Any]:
     """Function returning the Hessian of ``f``, shaped ``out.shape + arg.shape + arg.shape``.
 
-    For a tuple ``argnums`` the result is nested: ``h[i][j]`` is shaped
-    ``out.shape + args[i].shape + args[j].shape``.
+    For a tuple ``argnums``, ``h[i][j]`` has shape ``out.shape + args[i].shape + args[j].shape``.
     """
     return _jacobian(_jacobian(f, argnums, has_aux, "hessian"), argnums, has_aux, "hessian")
 
@@ -368,13 +367,36 @@ def _check_gradients(name: str, raw: Any, inputs: Sequence[Any]) -> list[Tensor 
     return checked
 
 
+def _call_checking_variables(
+    f: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``f(*args, **kwargs)``; refuses trainable variables read inside, when a tape could want them.
+
+    The custom op's inputs are the positional arguments only, so a variable used inside ``f``
+    would silently get no gradient from any tape.
+    """
+    if not _ACTIVE.get():
+        return f(*args, **kwargs)
+    probe = Tape(watch_accessed_variables=True)
+    with probe:
+        result = f(*args, **kwargs)
+    hidden = [v for v in probe.watched_variables() if not any(v is a for a in args)]
+    if hidden:
+        names = ", ".join(repr(v.name) if v.name else f"of shape {v.shape}" for v in hidden)
+        raise TypeError(
+            f"{name}: a custom_gradient function used trainable Variable(s) ({names}) that are not "
+            "among its positional arguments, so they would get no gradient; pass them as "
+            "arguments and return their gradients from grad_fn"
+        )
+    return result
+
+
 def custom_gradient(f: Callable[..., Any]) -> Callable[..., Tensor]:
     """Decorator: ``f(*xs)`` returns ``(value, grad_fn)``; tapes use ``grad_fn`` as its VJP.
 
-    ``grad_fn(upstream)`` returns one gradient per positional argument of ``f`` (a single Tensor
-    when there is one argument; None for no gradient), each shaped like its argument. Written with
-    tapediff ops, it is differentiated in turn for higher-order derivatives. Keyword arguments and
-    variables read inside ``f`` get no gradient.
+    ``grad_fn(upstream)`` returns one gradient (or None) per positional argument, shaped like it.
+    Written with tapediff ops, it is differentiable in turn. Keyword arguments get no gradient,
+    and trainable variables ``f`` uses must be passed to it as positional arguments.
     """
     name = getattr(f, "__name__", type(f).__name__)
 
@@ -383,7 +405,7 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Tensor]:
         # f's own operations are recorded as usual: they are dead ends for the first derivative,
         # but they connect intermediates that grad_fn closes over to the inputs, so a derivative
         # of grad_fn's result reaches the inputs through them.
-        result = f(*args, **kwargs)
+        result = _call_checking_variables(f, name, args, kwargs)
         if not (isinstance(result, tuple | list) and len(result) == 2 and callable(result[1])):
             raise TypeError(
                 f"{name}: a custom_gradient function must return a pair (value, grad_fn) with "

@@ -811,3 +811,32 @@ def test_custom_gradient_body_must_return_pair() -> None:
         TypeError, match="bad_value: .* must return a Tensor as its value; it returned a str"
     ):
         bad_value(td.tensor(1.0))
+
+
+def test_custom_gradient_refuses_hidden_variables_under_a_tape() -> None:
+    w = td.Variable([1.0, 2.0], name="w")
+
+    @td.custom_gradient
+    def scale(x: td.Tensor) -> Any:
+        return x * w, lambda g: g * w
+
+    x = td.tensor([3.0, 4.0])
+    _close(scale(x), [3.0, 8.0])  # no tape: nothing to lose
+    with (
+        td.Tape(),
+        pytest.raises(TypeError, match="scale: .* used trainable Variable\\(s\\) \\('w'\\)"),
+    ):
+        scale(x)
+
+
+def test_custom_gradient_variable_as_argument() -> None:
+    w = td.Variable([1.0, 2.0])
+
+    @td.custom_gradient
+    def scale(x: td.Tensor, w: td.Tensor) -> Any:
+        return x * w, lambda g: (g * w, g * x)
+
+    x = td.tensor([3.0, 4.0])
+    with td.Tape() as tape:
+        y = td.sum(scale(x, w))
+    _close(tape.gradient(y, w), x.numpy())
