@@ -107,9 +107,11 @@ def getitem(a: TensorLike, key: Any) -> Tensor:
 
 
 def _broadcast_error(name: str, a: Any, values: Any, key: Any) -> ValueError:
+    arr = a._array if isinstance(a, Tensor) else np.asarray(a)
+    vshape = np.shape(values._array if isinstance(values, Tensor) else values)
     return ValueError(
-        f"{name}: values of shape {np.shape(values)} do not broadcast to the indexed shape "
-        f"{np.shape(a[key])}"
+        f"{name}: values of shape {vshape} do not broadcast to the indexed shape "
+        f"{arr[key].shape} (array shape {arr.shape})"
     )
 
 
@@ -118,13 +120,10 @@ def _scatter_add(a: Any, values: Any, key: Any) -> Any:
     a = np.asarray(a)
     _check_values("scatter_add", a, values)
     result = a.copy()
-    try:
-        if _has_int_array(key):
-            np.add.at(result, key, values)
-        else:  # every element selected at most once: plain (faster) in-place add
-            result[key] += values
-    except ValueError:
-        raise _broadcast_error("scatter_add", a, values, key) from None
+    if _has_int_array(key):
+        np.add.at(result, key, values)
+    else:  # every element selected at most once: plain (faster) in-place add
+        result[key] += values
     return result
 
 
@@ -144,7 +143,11 @@ def scatter_add(a: TensorLike, key: Any, values: TensorLike) -> Tensor:
     The functional form of ``numpy.add.at(a, key, values)``; differentiable in ``a`` and
     ``values``.
     """
-    return _scatter_add.bind(a, values, key=_normalize_key(key))
+    key = _normalize_key(key)
+    try:
+        return _scatter_add.bind(a, values, key=key)
+    except ValueError:
+        raise _broadcast_error("scatter_add", a, values, key) from None
 
 
 @primitive("scatter_set")
@@ -152,18 +155,15 @@ def _scatter_set(a: Any, values: Any, key: Any) -> Any:
     a = np.asarray(a)
     _check_values("scatter_set", a, values)
     result = a.copy()
-    try:
-        repeated = _last_writes(a.shape, key) if _has_int_array(key) else None
-        if repeated is None:
-            result[key] = values
-        else:
-            # NumPy does not promise which of several writes to one element survives; write
-            # only the winners so the result (and the gradient below) is well defined.
-            positions, winners = repeated
-            vals = np.broadcast_to(values, positions.shape)
-            np.put(result, positions[winners], vals[winners])
-    except ValueError:
-        raise _broadcast_error("scatter_set", a, values, key) from None
+    repeated = _last_writes(a.shape, key) if _has_int_array(key) else None
+    if repeated is None:
+        result[key] = values
+    else:
+        # NumPy does not promise which of several writes to one element survives; write only
+        # the winners so that the result (and the gradient below) is well defined.
+        positions, winners = repeated
+        vals = np.broadcast_to(values, positions.shape)
+        np.put(result, positions[winners], vals[winners])
     return result
 
 
@@ -187,7 +187,11 @@ def scatter_set(a: TensorLike, key: Any, values: TensorLike) -> Tensor:
     If an integer index array names an element more than once, the last write (in C order of
     the index) wins and alone receives the gradient.
     """
-    return _scatter_set.bind(a, values, key=_normalize_key(key))
+    key = _normalize_key(key)
+    try:
+        return _scatter_set.bind(a, values, key=key)
+    except ValueError:
+        raise _broadcast_error("scatter_set", a, values, key) from None
 
 
 # ----- take -----

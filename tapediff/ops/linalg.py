@@ -42,12 +42,7 @@ def _matmul_error(a: Any, b: Any) -> str:
     return f"{head}: the batch dimensions {sa[:-2]} and {sb[:-2]} do not broadcast"
 
 
-@primitive("matmul")
-def _matmul(a: Any, b: Any) -> Any:
-    try:
-        return np.matmul(a, b)
-    except ValueError:
-        raise ValueError(_matmul_error(a, b)) from None
+_matmul = primitive("matmul")(np.matmul)
 
 
 def _mT(x: Any) -> Tensor:
@@ -84,7 +79,10 @@ _matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
 
 def matmul(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Matrix product with batching over leading axes (numpy.matmul, the ``@`` operator)."""
-    return _matmul.bind(x1, x2)
+    try:
+        return _matmul.bind(x1, x2)
+    except ValueError:
+        raise ValueError(_matmul_error(x1, x2)) from None
 
 
 # ----- dot, tensordot, outer: compositions -----
@@ -141,25 +139,31 @@ def _tensordot_axes(
                 f"tensordot: cannot sum over {n} axes of shapes {sa} and {sb} "
                 f"(axes must be between 0 and {min(na, nb)})"
             )
-        return list(range(na - n, na)), list(range(n))
-    try:
-        axes_a, axes_b = axes
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"tensordot: axes must be an int or a pair of axis sequences; got {axes!r}"
-        ) from None
-    la = _axis_list(axes_a, na, "the first operand")
-    lb = _axis_list(axes_b, nb, "the second operand")
-    if len(la) != len(lb):
-        raise ValueError(
-            f"tensordot: axes {list(axes_a)} and {list(axes_b)} name different numbers of axes"
-        )
+        la, lb = list(range(na - n, na)), list(range(n))
+    else:
+        la, lb = _axis_pair(axes, sa, sb)
     for i, j in zip(la, lb, strict=True):
         if sa[i] != sb[j]:
             raise ValueError(
                 f"tensordot: shapes {sa} and {sb} are not aligned: {sa[i]} (dim {i} of the "
                 f"first) != {sb[j]} (dim {j} of the second)"
             )
+    return la, lb
+
+
+def _axis_pair(
+    axes: Sequence[Any], sa: tuple[int, ...], sb: tuple[int, ...]
+) -> tuple[list[int], list[int]]:
+    try:
+        axes_a, axes_b = axes
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"tensordot: axes must be an int or a pair of axis sequences; got {axes!r}"
+        ) from None
+    la = _axis_list(axes_a, len(sa), "the first operand")
+    lb = _axis_list(axes_b, len(sb), "the second operand")
+    if len(la) != len(lb):
+        raise ValueError(f"tensordot: axes {la} and {lb} name different numbers of axes")
     return la, lb
 
 
@@ -234,6 +238,23 @@ def _parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple
     ins = tuple(
         term.replace("...", ell[n_ell - d :]) for term, d in zip(terms, ell_dims, strict=True)
     )
+    sizes: dict[str, tuple[int, int]] = {}  # label -> (size, operand it was first seen in)
+    for i, (term, shape) in enumerate(zip(ins, shapes, strict=True)):
+        within: dict[str, int] = {}
+        for c, n in zip(term, shape, strict=True):
+            if within.setdefault(c, n) != n:
+                raise ValueError(
+                    f"einsum: label {c!r} repeats in operand {i} (shape {shape}) with different "
+                    f"sizes {within[c]} and {n}"
+                )
+            m, j = sizes.setdefault(c, (n, i))
+            if m != n and m != 1 and n != 1:
+                raise ValueError(
+                    f"einsum: label {c!r} has size {m} in operand {j} (shape {shapes[j]}) but "
+                    f"{n} in operand {i} (shape {shape})"
+                )
+            if m == 1:
+                sizes[c] = (n, i)
     if arrow:
         if n_ell and "..." not in rhs:
             raise ValueError(
@@ -257,12 +278,7 @@ def _parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple
 
 @primitive("einsum")
 def _einsum(*operands: Any, in_labels: tuple[str, ...], out_labels: str, optimize: Any) -> Any:
-    spec = ",".join(in_labels) + "->" + out_labels
-    try:
-        return np.einsum(spec, *operands, optimize=optimize)
-    except ValueError as e:
-        shapes = ", ".join(str(np.shape(x)) for x in operands)
-        raise ValueError(f"einsum: {spec} on shapes {shapes}: {e}") from None
+    return np.einsum(",".join(in_labels) + "->" + out_labels, *operands, optimize=optimize)
 
 
 def _diagonal_mask(labels: str, shape: tuple[int, ...]) -> Any:
@@ -346,4 +362,9 @@ def einsum(subscripts: str, *operands: TensorLike, optimize: Any = False) -> Ten
     if not operands:
         raise ValueError("einsum: at least one operand is required")
     ins, out = _parse_einsum(subscripts, [np.shape(x) for x in operands])
-    return _einsum.bind(*operands, in_labels=ins, out_labels=out, optimize=optimize)
+    try:
+        return _einsum.bind(*operands, in_labels=ins, out_labels=out, optimize=optimize)
+    except ValueError as e:
+        # bind has prefixed NumPy's message with the op name and the input shapes.
+        spec = ",".join(ins) + "->" + out
+        raise ValueError(f"{e} (subscripts {subscripts!r}, read as {spec!r})") from None
