@@ -166,9 +166,12 @@ class Tape:
         flat, rebuild = _flatten(sources, "gradient() sources")
         seeds = _seeds(target, output_gradients)
         watched = [self._is_watched(src) for src in flat]
-        grads = self._replay(seeds, flat, consume=not self._persistent)
-        if not self._persistent:
-            self._release()
+        try:
+            grads = self._replay(seeds, flat, consume=not self._persistent)
+        finally:
+            # A failed replay has consumed part of the records: the tape is used up either way.
+            if not self._persistent:
+                self._release()
         out = [
             _unconnected(i, src, unconnected_gradients, watched[i]) if g is None else g
             for i, (src, g) in enumerate(zip(flat, grads, strict=True))
@@ -195,11 +198,13 @@ class Tape:
         n = target.size
         rows: list[list[Tensor | None]] = []
         eye = np.eye(n, dtype=target.dtype) if n else np.zeros((0, 0), target.dtype)
-        for k in range(n):
-            seed = Tensor(eye[k].reshape(target.shape))
-            rows.append(self._replay([(target, seed)], flat, consume=False))
-        if not self._persistent:
-            self._release()
+        try:
+            for k in range(n):
+                seed = Tensor(eye[k].reshape(target.shape))
+                rows.append(self._replay([(target, seed)], flat, consume=False))
+        finally:
+            if not self._persistent:
+                self._release()
         result: list[Tensor | None] = []
         for j, src in enumerate(flat):
             column = [row[j] for row in rows]

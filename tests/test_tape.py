@@ -408,6 +408,24 @@ class TestMisuse:
             tape.gradient(y, x, output_gradients=np.ones(2))
         np.testing.assert_allclose(tape.gradient(y, x).numpy(), 2 * x.numpy())
 
+    def test_failed_replay_uses_up_a_non_persistent_tape(self) -> None:
+        from tapediff.ops._primitive import primitive
+
+        boom = primitive("boom")(lambda x: x)
+
+        def failing_vjp(g: td.Tensor, out: td.Tensor, x: td.Tensor) -> td.Tensor:
+            raise ArithmeticError("VJP failed")
+
+        boom.defvjp(failing_vjp)
+        x = _x()
+        with td.Tape() as tape:
+            tape.watch(x)
+            y = td.sum(boom.bind(x) * 2)
+        with pytest.raises(ArithmeticError):
+            tape.gradient(y, x)
+        with pytest.raises(RuntimeError, match="persistent=True"):
+            tape.gradient(y, x)
+
     def test_output_gradients_wrong_shape(self) -> None:
         x = _x()
         with td.Tape() as tape:
