@@ -351,6 +351,13 @@ def pad(
     ``constant_values`` is a constant: no gradient flows to it. The other NumPy modes raise
     NotImplementedError.
     """
+    supported = "'constant', " + ", ".join(repr(m) for m in _GATHER_PAD_MODES)
+    if mode in _OTHER_PAD_MODES:
+        raise NotImplementedError(f"pad: mode={mode!r} is not supported; use {supported}")
+    if mode != "constant" and mode not in _GATHER_PAD_MODES:
+        raise ValueError(f"pad: unknown mode {mode!r}; expected {supported}")
+    if mode != "constant" and np.any(np.asarray(constant_values) != 0):
+        raise ValueError(f"pad: constant_values only applies to mode='constant', not {mode!r}")
     t = as_tensor(array)
     widths = np.asarray(pad_width)
     if widths.dtype.kind not in "iu":
@@ -365,29 +372,19 @@ def pad(
     if (pairs < 0).any():
         raise ValueError(f"pad: pad_width must be non-negative; got {pad_width!r}")
     pw = tuple((int(b), int(e)) for b, e in pairs)
+    if not pw:
+        return t  # a 0-d tensor has no axis to pad (NumPy returns it unchanged)
     if mode == "constant":
         cv = constant_values._array if isinstance(constant_values, Tensor) else constant_values
         return _pad_constant.bind(t, pad_width=pw, constant_values=cv)
-    if np.any(np.asarray(constant_values) != 0):
-        raise ValueError(f"pad: constant_values only applies to mode='constant', not {mode!r}")
-    if mode in _GATHER_PAD_MODES:
-        # These modes only copy elements, so padding an array of flat indices says where each
-        # output element comes from; gathering with it gives the gradient (repeats accumulate).
-        index = np.arange(t.size).reshape(t.shape)
-        try:
-            source = np.pad(index, pw, mode=mode)  # type: ignore[call-overload]
-        except ValueError as e:
-            raise ValueError(f"pad: cannot pad a tensor of shape {t.shape}: {e}") from None
-        return reshape(t, -1)[source]
-    if mode in _OTHER_PAD_MODES:
-        raise NotImplementedError(
-            f"pad: mode={mode!r} is not supported; use 'constant', "
-            + ", ".join(repr(m) for m in _GATHER_PAD_MODES)
-        )
-    raise ValueError(
-        f"pad: unknown mode {mode!r}; expected 'constant', "
-        + ", ".join(repr(m) for m in _GATHER_PAD_MODES)
-    )
+    # The remaining modes only copy elements, so padding an array of flat indices says where
+    # each output element comes from; gathering with it gives the gradient (repeats accumulate).
+    index = np.arange(t.size).reshape(t.shape)
+    try:
+        source = np.pad(index, pw, mode=mode)  # type: ignore[call-overload]
+    except ValueError as e:
+        raise ValueError(f"pad: cannot pad a tensor of shape {t.shape}: {e}") from None
+    return reshape(t, -1)[source]
 
 
 def _counts(op: str, what: str, value: Any) -> tuple[int, ...]:
