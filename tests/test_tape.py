@@ -468,7 +468,7 @@ class TestMisuse:
 def test_shape_errors_name_the_op_and_shapes() -> None:
     with pytest.raises(ValueError, match=r"add: .*\(2, 3\), \(4,\)"):
         td.add(np.ones((2, 3)), np.ones(4))
-    with pytest.raises(ValueError, match=r"matmul: .*\(2, 3\), \(4, 5\)"):
+    with pytest.raises(ValueError, match=r"matmul: .*\(2, 3\).*\(4, 5\)"):
         td.matmul(np.ones((2, 3)), np.ones((4, 5)))
 
 
