@@ -207,3 +207,12 @@ def test_cross_entropy_logits_errors() -> None:
         td.cross_entropy(1.0, 0)
     with pytest.raises(np.exceptions.AxisError):
         td.cross_entropy(LOGITS, [0, 1, 2], axis=2)
+
+
+def test_softmax_axis_may_be_a_numpy_integer_or_a_list() -> None:
+    expected = np.exp(_log_softmax_ref(LOGITS, 0))
+    np.testing.assert_allclose(td.softmax(LOGITS, axis=np.int64(0)).numpy(), expected)
+    np.testing.assert_allclose(
+        td.log_softmax(LOGITS, axis=[0, 1]).numpy(),  # type: ignore[arg-type]
+        _log_softmax_ref(LOGITS, (0, 1)),
+    )
