@@ -435,7 +435,9 @@ def axes(
         options.append(st.none())
     if allow_int and ndim > 0:
         options.append(st.integers(0, ndim - 1).flatmap(signed))
-    if allow_tuple:
+    if allow_tuple and ndim == 0:
+        options.append(st.just(()))
+    elif allow_tuple:
         options.append(
             st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
                 lambda axs: st.tuples(*(signed(a) for a in axs))
