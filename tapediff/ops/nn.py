@@ -26,7 +26,9 @@ AxisArg = int | tuple[int, ...]
 
 
 def _axis_param(axis: AxisArg) -> AxisArg:
-    return axis if isinstance(axis, int) else tuple(axis)
+    if isinstance(axis, int | np.integer):
+        return int(axis)
+    return tuple(int(a) for a in axis)
 
 
 def _log_softmax_np(x: Any, axis: Any) -> Any:

@@ -97,7 +97,7 @@ def test_like_constructors_do_not_alias_their_input() -> None:
         (lambda: td.arange(0, 5, 0), ValueError, "arange: step must not be zero"),
         (lambda: td.eye(-1), ValueError, "negative dimensions"),
         (lambda: td.linspace(0, 1, -1), ValueError, "linspace: num must be non-negative"),
-        (lambda: td.linspace(0, 1, 2.5), TypeError, "linspace: num must be an integer"),
+        (lambda: td.linspace(0, 1, 2.5), TypeError, "linspace: num must be an integer"),  # type: ignore[arg-type]
         (lambda: td.linspace(0, 1, True), TypeError, "linspace: num must be an integer"),
     ],
 )

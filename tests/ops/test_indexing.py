@@ -140,7 +140,7 @@ def test_comparison_mask_selects_without_gradient_to_the_mask() -> None:
 
 A = np.random.default_rng(1).standard_normal((4, 3))
 
-UPDATE_CASES: list[tuple[Any, tuple[int, ...]]] = [
+UPDATE_CASES: list[tuple[Any, ...]] = [
     (0, (3,)),
     ((1, 2), ()),
     (slice(1, 3), (2, 3)),

@@ -211,7 +211,7 @@ def test_cross_entropy_logits_errors() -> None:
 
 def test_softmax_axis_may_be_a_numpy_integer_or_a_list() -> None:
     expected = np.exp(_log_softmax_ref(LOGITS, 0))
-    np.testing.assert_allclose(td.softmax(LOGITS, axis=np.int64(0)).numpy(), expected)
+    np.testing.assert_allclose(td.softmax(LOGITS, axis=np.int64(0)).numpy(), expected)  # type: ignore[arg-type]
     np.testing.assert_allclose(
         td.log_softmax(LOGITS, axis=[0, 1]).numpy(),  # type: ignore[arg-type]
         _log_softmax_ref(LOGITS, (0, 1)),
