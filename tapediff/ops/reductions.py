@@ -2,9 +2,10 @@
 
 sum, prod, max, min and logsumexp are primitives with their VJPs beside them; mean, var and std
 are compositions. Conventions: ties in max/min split the gradient evenly among the tied
-elements; prod's gradient is exact with zeros in the input (the product of the other elements,
-never 0/0); std's gradient is 0 where the standard deviation is 0 (like abs'(0) = 0);
-argmax/argmin return integer tensors and are never recorded.
+elements (their second derivative is 0); prod's first and second derivatives are exact with
+zeros in the input (the product of the other elements, never 0/0); std's gradient is 0 where
+the standard deviation is 0 (as abs'(0) = 0); argmax/argmin return integer tensors and are
+never recorded.
 
 Axes are checked up front (see ``shape._axis_tuple``): an error names the op and the shape.
 """
@@ -99,15 +100,18 @@ def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) ->
         return _restore(g, x, axis, keepdims) * (_kept(out, x, axis, keepdims) / x)
     # d prod / d x_i is the product of the other elements. Dividing out by x_i would give 0/0
     # at a zero, so zeros are set aside: P is the product of the nonzero elements and Z the
-    # product of the zeros (0 by value, but it keeps the dependence on them for second order).
-    # Nonzero x_i: P / x_i * Z. The only zero of its slice: P. A slice with two zeros or more:
-    # 0 at the zeros.
+    # product of the zeros (0 by value, kept as an expression for the second derivative).
+    # A nonzero x_i gets P / x_i * Z. A zero gets P times the product of the other zeros:
+    # 1 if it is the only one; with two, the other one, written as (sum of the zeros) - x_i so
+    # that its derivative is right; with three or more, 0 to second order as well.
     z = _wrap(zero)
-    only = _wrap(np.sum(zero, axis=axis, keepdims=True) == 1)
+    count = np.sum(zero, axis=axis, keepdims=True)
     nonzero = where(z, 1.0, x)
     p = prod(nonzero, axis=axis, keepdims=True)
     zeros = prod(where(z, x, 1.0), axis=axis, keepdims=True)
-    factor = where(z, where(only, p, 0.0), p / nonzero * zeros)
+    pair_partner = sum(where(z, x, 0.0), axis=axis, keepdims=True) - x
+    others = where(_wrap(count == 1), 1.0, where(_wrap(count == 2), pair_partner, 0.0))
+    factor = where(z, p * others, p / nonzero * zeros)
     return _restore(g, x, axis, keepdims) * factor
 
 

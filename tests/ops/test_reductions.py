@@ -333,9 +333,34 @@ def test_second_derivative_matches_central_differences(fn: Fn) -> None:
     check_second(fn, POSITIVE)
 
 
-def test_prod_second_derivative_with_one_zero_per_slice() -> None:
-    x = np.array([[2.0, 0.0, 3.0], [1.5, -2.0, 0.0]])
+@pytest.mark.parametrize(
+    "x",
+    [
+        [[2.0, 0.0, 3.0], [1.5, -2.0, 0.0]],  # one zero per slice
+        [[0.0, 2.0, 0.0, 3.0], [1.5, 0.0, 0.0, -2.0]],  # two: d2/dz1dz2 = product of the others
+        [[0.0, 0.0, 0.0, 3.0], [1.5, 0.0, 0.0, 0.0]],  # three or more: all 0
+        [[0.0, 2.0, 0.0, 3.0], [1.5, -2.0, 0.0, 1.0]],  # slices differ in their number of zeros
+    ],
+    ids=["one", "two", "three", "mixed"],
+)
+def test_prod_second_derivative_with_zeros(x: Any) -> None:
+    # prod is multilinear, so central differences of its gradient are exact even at zeros.
     check_second(lambda t: td.prod(t, axis=1), x)
+    check_second(lambda t: td.prod(t, axis=0, keepdims=True), np.asarray(x).T)
+
+
+def test_prod_hessian_with_two_zeros() -> None:
+    x = td.tensor([0.0, 2.0, 0.0, 3.0])
+    with td.Tape() as outer:
+        outer.watch(x)
+        with td.Tape() as inner:
+            inner.watch(x)
+            y = td.prod(x)
+        g = inner.gradient(y, x)
+    hessian = outer.jacobian(g, x).numpy()
+    expected = np.zeros((4, 4))
+    expected[0, 2] = expected[2, 0] = 6.0
+    np.testing.assert_array_equal(hessian, expected)
 
 
 @pytest.mark.parametrize("op", [td.max, td.min])
