@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 
-from .tensor import Tensor, Variable
+from .tensor import Tensor, Variable, _wrap
 
 if TYPE_CHECKING:
     from .ops._primitive import Primitive
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 Record: TypeAlias = tuple["Primitive", tuple[Any, ...], Tensor, dict[str, Any]]
 Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
+
+_ndarray = np.ndarray
 
 _ACTIVE: ContextVar[tuple[Tape, ...]] = ContextVar("tapediff_active_tapes", default=())
 
@@ -393,6 +395,13 @@ def _record(
                 hit = True
                 inputs = tuple(x if r is None else r for x, r in zip(args, reads, strict=True))
         if hit:
+            for x in inputs:
+                if isinstance(x, _ndarray):
+                    # The caller may change a raw array later; the record must not change with it.
+                    inputs = tuple(
+                        _wrap(a.copy()) if isinstance(a, _ndarray) else a for a in inputs
+                    )
+                    break
             tape._records.append((prim, inputs, out, params))
             tracked.add(id(out))
 

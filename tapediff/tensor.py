@@ -272,6 +272,10 @@ class Tensor:
         """See :func:`tapediff.clip`."""
         return _ew.clip(self, a_min, a_max)
 
+    def take(self, indices: Any, axis: int | None = None) -> Tensor:
+        """See :func:`tapediff.take`."""
+        return _ix.take(self, indices, axis=axis)
+
     def dot(self, other: TensorLike) -> Tensor:
         """See :func:`tapediff.dot`."""
         return _la.dot(self, other)

@@ -204,3 +204,31 @@ class TestVariable:
             b = w * w  # d/dw = 2 * 10
             y = td.sum(a + b)
         np.testing.assert_allclose(tape.gradient(y, w).numpy(), [23.0])
+
+
+def test_results_never_alias_a_callers_array() -> None:
+    a = np.arange(4.0)
+    views = [
+        td.reshape(a, (2, 2)),
+        td.transpose(a),
+        td.broadcast_to(a, (2, 4)),
+        a.reshape(2, 2) @ td.eye(2),
+    ]
+    a[0] = 99.0
+    for v in views:
+        assert 99.0 not in v.numpy()
+
+
+def test_recorded_raw_arrays_are_snapshots() -> None:
+    c = np.array([1.0, 2.0, 3.0])
+    x = td.tensor([1.0, 1.0, 1.0])
+    with td.Tape() as tape:
+        tape.watch(x)
+        y = td.sum(x * c)
+    c[:] = 100.0  # the recorded constant must not change under the tape
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [1.0, 2.0, 3.0])
+
+
+def test_take_method() -> None:
+    x = td.tensor([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(x.take([1, 0], axis=1).numpy(), [[2.0, 1.0], [4.0, 3.0]])

@@ -69,6 +69,8 @@ class Primitive:
             raise _shape_error(self.name, args, e) from e
         if type(result) is not _ndarray:
             result = _asarray(result)
+        elif result.base is not None:
+            result = _own(result, args)
         out: Tensor = _new(Tensor)
         out._array = result
         if self.vjps is not None:
@@ -81,8 +83,18 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+def _own(result: Array, args: tuple[Any, ...]) -> Array:
+    """A view ``result`` of a caller's ndarray, copied: a tensor must not change if it does."""
+    for a in args:
+        if isinstance(a, _ndarray):
+            return result.copy()
+    return result
+
+
 def _shape_error(name: str, args: tuple[Any, ...], error: ValueError) -> ValueError:
     """NumPy's ValueError, prefixed with the op's name and the shapes it was given."""
+    if str(error).startswith(f"{name}:"):
+        return error  # the op already wrote a message that names itself
     shapes = ", ".join(str(np.shape(a._array if isinstance(a, Tensor) else a)) for a in args)
     return ValueError(f"{name}: {error} (input shapes: {shapes})")
 
