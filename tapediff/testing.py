@@ -97,7 +97,9 @@ def _fail(message: str, raise_exception: bool) -> bool:
 
 
 def _fn_name(f: Callable[..., Any]) -> str:
-    return getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f)
+    owner = getattr(f, "__self__", None)  # a primitive's bind: name the primitive
+    name = getattr(owner, "name", None) or getattr(f, "__qualname__", None)
+    return str(name or repr(f))
 
 
 def gradcheck(
@@ -129,7 +131,33 @@ def gradcheck(
     success; on failure raises :class:`GradcheckError` naming the input, the worst element, both
     values and the tolerance, or returns False when ``raise_exception=False``.
     """
-    where = f"gradcheck({_fn_name(f)})"
+    return _check(
+        f,
+        inputs,
+        where=f"gradcheck({_fn_name(f)})",
+        what="gradient",
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+        wrt=wrt,
+        seed=seed,
+    )
+
+
+def _check(
+    f: Callable[..., Outputs],
+    inputs: Sequence[Any],
+    *,
+    where: str,
+    what: str,
+    eps: float,
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+    wrt: Sequence[int] | None,
+    seed: int,
+) -> bool:
     positions = _positions(inputs, wrt, where)
     base = [np.array(x, dtype=np.float64) if i in positions else x for i, x in enumerate(inputs)]
     args: list[Any] = [Tensor(b) if i in positions else b for i, b in enumerate(base)]
@@ -157,16 +185,11 @@ def gradcheck(
         if not _unchanged(s, c):
             return _fail(f"{where}: the output cotangent {k} was modified", raise_exception)
 
-    def weighted(xs: list[Any]) -> float:
+    def evaluate(xs: list[Any]) -> list[Array] | None:
         results = _as_outputs(f(*xs), where)
         if [r.shape for r in results] != [o.shape for o in outs]:
-            raise GradcheckError(f"{where}: output shapes change when inputs are perturbed")
-        return float(
-            sum(
-                np.sum(r._array.astype(np.float64) * c)
-                for r, c in zip(results, cotangents, strict=True)
-            )
-        )
+            return None
+        return [r._array.astype(np.float64) for r in results]
 
     for k, i in enumerate(positions):
         x = base[i]
@@ -176,19 +199,30 @@ def gradcheck(
                 f"{where}: gradient for input {i} has shape {grad.shape}, expected {x.shape}",
                 raise_exception,
             )
+        # One column of the Jacobian per element of x, differenced elementwise before it is
+        # weighted by the cotangent (less cancellation than differencing the weighted sums).
         numeric = np.zeros(x.shape, dtype=np.float64)
         flat = numeric.reshape(-1)
         for j in range(x.size):
             idx = np.unravel_index(j, x.shape)
-            values = []
+            sides = []
             for step in (eps, -eps):
                 shifted = x.copy()
                 shifted[idx] += step
                 xs = list(args)
                 xs[i] = Tensor(shifted)
-                values.append(weighted(xs))
-            flat[j] = (values[0] - values[1]) / (2 * eps)
-        ok = _compare(where, i, grad._array.astype(np.float64), numeric, atol, rtol)
+                sides.append(evaluate(xs))
+            plus, minus = sides
+            if plus is None or minus is None:
+                return _fail(
+                    f"{where}: the output shapes changed when input {i} was perturbed",
+                    raise_exception,
+                )
+            flat[j] = sum(
+                float(np.sum((p - m) / (2 * eps) * c))
+                for p, m, c in zip(plus, minus, cotangents, strict=True)
+            )
+        ok = _compare(where, what, i, grad._array.astype(np.float64), numeric, atol, rtol)
         if ok is not None:
             return _fail(ok, raise_exception)
     return True
@@ -216,7 +250,7 @@ def _positions(inputs: Sequence[Any], wrt: Sequence[int] | None, where: str) -> 
 
 
 def _compare(
-    where: str, index: int, analytic: Array, numeric: Array, atol: float, rtol: float
+    where: str, what: str, index: int, analytic: Array, numeric: Array, atol: float, rtol: float
 ) -> str | None:
     """None if every element is within tolerance, else the failure message."""
     diff = np.abs(analytic - numeric)
@@ -229,7 +263,7 @@ def _compare(
     worst = np.unravel_index(int(np.argmax(excess)), analytic.shape)
     pos = tuple(int(w) for w in worst)
     return (
-        f"{where}: gradient of input {index} (shape {analytic.shape}) disagrees with finite "
+        f"{where}: {what} for input {index} (shape {analytic.shape}) disagrees with finite "
         f"differences at {int(bad.sum())} of {analytic.size} elements; worst at index {pos}: "
         f"analytic={analytic[worst]!r}, numeric={numeric[worst]!r}, "
         f"|difference|={diff[worst]!r} > tolerance {tol[worst]!r} (atol={atol}, rtol={rtol})"
@@ -252,7 +286,10 @@ def gradgradcheck(
     The inner gradient is taken with a tape nested inside gradcheck's tape, which is the path
     users take for higher-order derivatives (the inner VJPs are recorded by the outer tape).
     gradcheck's own random cotangent ``w`` then makes this a check of ``w @ H @ v``-style products.
-    Same arguments, tolerances and return/raise contract as :func:`gradcheck`.
+    It checks the tape's second derivatives against its own first derivatives, so run
+    :func:`gradcheck` as well: a wrong first derivative built from tapediff ops has a consistent
+    derivative of its own. Same arguments, tolerances and return/raise contract as
+    :func:`gradcheck`.
     """
     where = f"gradgradcheck({_fn_name(f)})"
     positions = _positions(inputs, wrt, where)
@@ -273,10 +310,11 @@ def gradgradcheck(
         )
         return list(grads)
 
-    first_order.__qualname__ = f"grad of {_fn_name(f)}"
-    return gradcheck(
+    return _check(
         first_order,
         inputs,
+        where=f"gradgradcheck({_fn_name(f)})",
+        what="second derivative (the tape gradient's own gradient)",
         eps=eps,
         atol=atol,
         rtol=rtol,
