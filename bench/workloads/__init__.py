@@ -1,0 +1,1 @@
+"""The workloads of issue 4, each a module with ``NAME``, ``checks(cfg)`` and ``run(cfg)``."""
