@@ -71,7 +71,8 @@ def _restore(g: Tensor, x: Tensor, axes: _Axes, keepdims: bool) -> Tensor:
 
 # ----- sum, mean -----
 
-_sum = primitive("sum")(np.sum)
+# The ufunc reductions are what numpy.sum/prod/max/min call, minus a Python wrapper layer.
+_sum = primitive("sum")(np.add.reduce)
 _sum.defvjp(lambda g, out, x, axis, keepdims: _restore(g, x, axis, keepdims))
 
 
@@ -90,7 +91,7 @@ def mean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 # ----- prod -----
 
-_prod = primitive("prod")(np.prod)
+_prod = primitive("prod")(np.multiply.reduce)
 
 
 def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -> Tensor:
@@ -140,9 +141,9 @@ def _tie_share(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -
     return _restore(g, x, axis, keepdims) * _wrap(share.astype(g.dtype, copy=False))
 
 
-_max = primitive("max")(np.max)
+_max = primitive("max")(np.maximum.reduce)
 _max.defvjp(_tie_share)
-_min = primitive("min")(np.min)
+_min = primitive("min")(np.minimum.reduce)
 _min.defvjp(_tie_share)
 
 

@@ -67,6 +67,9 @@ def _axis_index(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") 
 
 def _axis_tuple(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") -> tuple[int, ...]:
     """An int or a sequence of ints as a tuple of distinct non-negative axes."""
+    ndim = len(shape)
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, kept cheap
+        return (axis % ndim,)
     items = tuple(axis) if isinstance(axis, Sequence | np.ndarray) else (axis,)
     axes = tuple(_axis_index(op, a, shape, what) for a in items)
     if len(set(axes)) != len(axes):
