@@ -116,6 +116,10 @@ def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
             f"expand_dims: axis {axis!r} is out of bounds for the {ndim} dimensions of the "
             f"result (a tensor of shape {t.shape} with {n_new} new)"
         ) from None
+    except ValueError:
+        raise ValueError(
+            f"expand_dims: repeated axis in axis={axis!r} for a tensor of shape {t.shape}"
+        ) from None
     rest = iter(t.shape)
     return reshape(t, tuple(1 if i in new else next(rest) for i in range(ndim)))
 
