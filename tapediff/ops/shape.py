@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _AxisError = np.exceptions.AxisError
+_Indices = int | Sequence[int] | npt.NDArray[np.integer[Any]]
 
 
 # ----- axis checking, shared with reductions.py -----
@@ -232,7 +233,7 @@ def _concatenate_vjp(i: int, g: Tensor, out: Tensor, *arrays: Any, axis: int) ->
 _concatenate.defvjp_argnum(_concatenate_vjp)
 
 
-def concatenate(arrays: Sequence[TensorLike], axis: int | None = 0) -> Tensor:
+def concatenate(arrays: Sequence[TensorLike] | Tensor, axis: int | None = 0) -> Tensor:
     """Join tensors along an existing axis; flattened first when ``axis`` is None
     (numpy.concatenate)."""
     # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
@@ -260,7 +261,7 @@ _stack.defvjp_argnum(
 )
 
 
-def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
+def stack(arrays: Sequence[TensorLike] | Tensor, axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis (numpy.stack)."""
     # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
     arrays = list(arrays)
@@ -276,9 +277,7 @@ def stack(arrays: Sequence[TensorLike], axis: int = 0) -> Tensor:
     return _stack.bind(*arrays, axis=ax)
 
 
-def _split_points(
-    op: str, n: int, indices_or_sections: int | Sequence[int] | npt.NDArray[Any]
-) -> list[int]:
+def _split_points(op: str, n: int, indices_or_sections: _Indices) -> list[int]:
     if isinstance(indices_or_sections, int | np.integer):
         sections = int(indices_or_sections)
         if sections <= 0:
@@ -301,9 +300,7 @@ def _split(ary: TensorLike, points: list[int], axis: int) -> list[Tensor]:
     return [t[(*lead, slice(start, stop))] for start, stop in itertools.pairwise(points)]
 
 
-def array_split(
-    ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0
-) -> list[Tensor]:
+def array_split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -> list[Tensor]:
     """Split into sections, the first ``n % sections`` one longer; or at the given indices
     (numpy.array_split)."""
     t = as_tensor(ary)
@@ -312,7 +309,7 @@ def array_split(
     return _split(t, points, ax)
 
 
-def split(ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+def split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -> list[Tensor]:
     """Split into equal sections, or at the given indices, as differentiable slices
     (numpy.split)."""
     t = as_tensor(ary)
@@ -348,7 +345,7 @@ _pad_constant.defvjp(
 
 def pad(
     array: TensorLike,
-    pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+    pad_width: npt.ArrayLike,
     mode: str = "constant",
     constant_values: Any = 0,
 ) -> Tensor:
@@ -408,7 +405,7 @@ def _counts(op: str, what: str, value: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in arr.reshape(-1))
 
 
-def tile(A: TensorLike, reps: int | Sequence[int]) -> Tensor:
+def tile(A: TensorLike, reps: TensorLike) -> Tensor:
     """``A`` repeated ``reps`` times along each axis (numpy.tile)."""
     t = as_tensor(A)
     r = _counts("tile", "reps", reps)
@@ -423,7 +420,7 @@ def tile(A: TensorLike, reps: int | Sequence[int]) -> Tensor:
     return reshape(spread, tuple(k * n for k, n in zip(r, shape, strict=True)))
 
 
-def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
+def repeat(a: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tensor:
     """Repeat each element ``repeats`` times (or ``repeats[i]`` times for element ``i``) along
     ``axis``; over the flattened tensor when ``axis`` is None (numpy.repeat)."""
     t = as_tensor(a)

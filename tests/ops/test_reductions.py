@@ -211,7 +211,7 @@ def test_logsumexp_gradient_is_softmax_and_zero_on_all_minus_inf() -> None:
         y = td.logsumexp(x, axis=1)
     g = tape.gradient(y, x).numpy()
     # exp(a - out) loses about |out| ulps: 1000 * 2**-52 relative here
-    np.testing.assert_allclose(g, [[0.5, 0.5, 0.0], [0, 0, 0]], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(g, [[0.5, 0.5, 0.0], [0.0, 0.0, 0.0]], rtol=1e-12, atol=0)
 
 
 # ----- gradients -----
