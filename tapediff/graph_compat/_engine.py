@@ -1,0 +1,588 @@
+"""Evaluating and differentiating compat graphs with tapediff's eager ops and its one tape.
+
+An ``_Evaluation`` is one step: it computes each node at most once, walking the graph with an
+explicit stack (inputs before consumers). When a gradient may be asked in the step, it computes
+under persistent tapes that watch every leaf, and an ``OpGradient`` node is answered by the tape:
+one reverse sweep gives the gradients of every node of its ``backward()`` call.
+
+Higher order uses nested tapes. A value's *level* is how many gradient evaluations it went
+through (0 for the forward pass, 1 for a first derivative, ...). With ``D`` tapes, every value
+of level ``l`` is tracked by the outermost ``D - l`` tapes, and the gradient of a target of level
+``l`` is asked from tape ``D - 1 - l`` while the outer tapes record that reverse sweep. ``D`` is
+chosen before the step computes anything, from how many nested tapes each node needs (its
+``_need``, raised by every ``backward()`` call), so later fetches of the step reuse its forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
+from typing import Any, cast
+
+import numpy as np
+
+from ..ops import shape as _sh
+from ..ops._primitive import primitive
+from ..tape import Tape
+from ..tensor import Tensor, _wrap
+from .operation import MissingFeedError, Operation, OpGradient, _render_name
+from .ops import OpAdd, OpOnesLike, OpPlaceholder, _as_op, _broadcast, _Builtin
+
+# The evaluation whose user-op ``_forward`` is running: its ``inp.forward(feed)`` calls read the
+# values computed for this step instead of starting a new evaluation.
+_ACTIVE_EVAL: ContextVar[_Evaluation | None] = ContextVar(
+    "tapediff_graph_compat_evaluation", default=None
+)
+# While a user op's symbolic _backward() runs: where ``inp.backward(g)`` puts its g.
+_CAPTURE: ContextVar[dict[Operation, Operation] | None] = ContextVar(
+    "tapediff_graph_compat_capture", default=None
+)
+
+
+class GradRequest:
+    """One ``target.backward(seed)`` call and the nodes it gave a gradient to."""
+
+    __slots__ = ("seed", "sources", "target")
+
+    def __init__(self, target: Operation, seed: Operation | None, sources: list[Operation]):
+        self.target = target
+        self.seed = seed
+        self.sources = sources
+
+
+_BUILTIN_FORWARD = _Builtin._forward
+
+
+def _is_builtin(node: Operation) -> bool:
+    return type(node)._forward is _BUILTIN_FORWARD
+
+
+# ----- user subclasses: _forward gives the value, the symbolic _backward gives the VJP -----
+
+
+class _CotangentSlot(Operation):
+    """The incoming gradient of a user op, as its symbolic ``_backward(gradient)`` sees it."""
+
+    def __init__(self, node: Operation) -> None:
+        self.inputs = []
+        self.shape = tuple(node.shape)
+        self.of = node
+        super().__init__()
+
+    def _get_op_name(self) -> str:
+        return "gradient_slot"
+
+    def _get_name(self) -> str:
+        return _render_name(self)
+
+    def _name_parts(self) -> list[str | Operation]:
+        return ["gradient_of(", self.of, ")"]
+
+    def _forward(self, feed_dict: Any) -> Any:
+        raise RuntimeError(
+            f"{self.name} is the incoming gradient of a user op's _backward(); it has a value "
+            "only while that op is being differentiated"
+        )
+
+
+def _capture(node: Operation) -> tuple[Operation, list[Operation | None]]:
+    """Run a user op's symbolic ``_backward`` once; return its slot and gradient per input."""
+    if node._captured is None:
+        slot = _CotangentSlot(node)
+        captured: dict[Operation, Operation] = {}
+        saved = node.gradient
+        token = _CAPTURE.set(captured)
+        try:
+            node._backward(slot)
+        finally:
+            _CAPTURE.reset(token)
+            node.gradient = saved
+        per_input: list[Operation | None] = []
+        seen: set[int] = set()
+        for inp in node.inputs:
+            # An input used twice gets the whole gradient once (it is summed per node).
+            per_input.append(None if id(inp) in seen else captured.get(inp))
+            seen.add(id(inp))
+        node._captured = (slot, per_input)
+    return node._captured
+
+
+@primitive("graph_compat_user_op")
+def _user_op(*arrays: Any, result: Any, node: Any, evaluation: Any) -> Any:
+    return result
+
+
+def _user_vjp(
+    i: int, g: Tensor, out: Tensor, *inputs: Any, result: Any, node: Any, evaluation: Any
+) -> Tensor:
+    # Evaluate the op's symbolic gradient graph with the slot bound to g, on top of the values
+    # of the step: the eager ops it runs are recorded by any outer tape (higher order).
+    slot, grads = _capture(node)
+    gop = grads[i] if i < len(grads) else None
+    if gop is None:
+        return _wrap(np.zeros(np.shape(inputs[i]), dtype=g.dtype))
+    child = _Evaluation(parent=evaluation)
+    child.values[slot] = g
+    return child.evaluate([gop])[0]
+
+
+_user_op.defvjp_argnum(_user_vjp)
+
+
+# ----- backward(): give every upstream node a deferred gradient -----
+
+
+def backward(op: Operation, gradient: Any) -> None:
+    """``op.backward(gradient)``; see :meth:`Operation.backward`."""
+    captured = _CAPTURE.get()
+    if captured is not None:
+        # Inside a user op's _backward(): record the gradient it passes to this input.
+        g = OpOnesLike(op) if gradient is None else _as_op(gradient)
+        prev = captured.get(op)
+        captured[op] = g if prev is None else OpAdd(prev, g)
+        return
+    seed = None if gradient is None else _as_op(gradient)
+    if seed is not None:
+        _check_seed(op, seed)
+    sources = _differentiable_nodes(op)
+    request = GradRequest(op, seed, sources)
+    for node in sources:
+        g = OpGradient(request, node)
+        prev = node.gradient
+        node.gradient = OpAdd(prev, g) if isinstance(prev, Operation) else g
+    _raise_needs(op)
+
+
+def _check_seed(op: Operation, seed: Operation) -> None:
+    shape = tuple(op.shape)
+    try:
+        merged = _broadcast("backward", seed, op)
+    except ValueError:
+        merged = None
+    if merged is None or len(merged) != len(shape):
+        raise ValueError(
+            f"backward: the gradient {seed.name} has shape {tuple(seed.shape)}, which does not "
+            f"broadcast to the shape {shape} of {op.name}"
+        )
+
+
+def _grad_edges(node: Operation) -> list[Operation]:
+    """The inputs a gradient flows to from ``node``; raises for non-differentiable nodes."""
+    if isinstance(node, OpGradient):
+        return [node.inputs[0], *node.inputs[2:]]
+    if _is_builtin(node):
+        builtin = cast(_Builtin, node)
+        if not builtin._differentiable:
+            raise NotImplementedError(
+                f"backward: {node.name} has no gradient ({type(node).__name__} is not "
+                "differentiable)"
+            )
+        return builtin._grad_inputs()
+    _, grads = _capture(node)
+    return [inp for inp, g in zip(node.inputs, grads, strict=True) if g is not None]
+
+
+def _differentiable_nodes(root: Operation) -> list[Operation]:
+    """``root`` and every node its gradient reaches, each once (linear in the graph size)."""
+    order = [root]
+    seen = {id(root)}
+    i = 0
+    while i < len(order):
+        for inp in _grad_edges(order[i]):
+            if id(inp) not in seen:
+                seen.add(id(inp))
+                order.append(inp)
+        i += 1
+    return order
+
+
+def _post_order(roots: Sequence[Operation]) -> list[Operation]:
+    """All nodes the roots depend on, inputs before consumers (explicit stack)."""
+    order: list[Operation] = []
+    seen: set[int] = set()
+    stack: list[tuple[Operation, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for inp in reversed(node.inputs):
+            if id(inp) not in seen:
+                stack.append((inp, False))
+    return order
+
+
+def _push_needs(node: Operation, k: int, need: dict[int, int]) -> None:
+    """Pass the tape count ``k`` of ``node`` to its inputs (one more to a gradient's target)."""
+    inputs = node.inputs
+    if isinstance(node, OpGradient):
+        for i, inp in enumerate(inputs):
+            v = k + 1 if i < 2 else k
+            if need.get(id(inp), -1) < v:
+                need[id(inp)] = v
+        return
+    for inp in inputs:
+        if need.get(id(inp), -1) < k:
+            need[id(inp)] = k
+
+
+def _raise_needs(target: Operation) -> None:
+    """After ``target.backward()``: its value and everything above it need one tape more."""
+    need = {id(target): 1}
+    for node in reversed(_post_order([target])):
+        k = need.get(id(node), 0)
+        if k <= node._need:
+            continue  # already propagated when the node's need was raised before
+        node._need = k
+        _push_needs(node, k, need)
+
+
+# ----- evaluation -----
+
+
+class _Evaluation:
+    """The values of one step (or one ``forward()`` call), and the tapes they were recorded on."""
+
+    def __init__(self, step_wide: bool = False, parent: _Evaluation | None = None) -> None:
+        # step_wide: later fetches of the step may ask gradients this one does not mention.
+        self.step_wide = step_wide
+        # A child evaluation (a user op's VJP) reads its parent's values and owns no tape.
+        self.parent = parent
+        self.values: dict[Operation, Tensor] = {}
+        self.levels: dict[Operation, int] = {}
+        self.tapes: list[Tape] = []
+        self.grads: dict[tuple[Operation, Operation | None], dict[Operation, Tensor]] = {}
+        self.value_ids: set[int] = set()
+        self.sweep_sources: dict[tuple[Operation, Operation | None], list[Operation]] = {}
+        self.active = False
+        if parent is None:
+            self.feed_obj: Mapping[Any, Any] = {}
+            self.by_node: dict[Operation, Any] = {}
+            self.by_name: dict[str, Any] = {}
+        else:
+            self.feed_obj = parent.feed_obj
+            self.by_node = parent.by_node
+            self.by_name = parent.by_name
+
+    def get(self, node: Operation) -> Tensor | None:
+        ev: _Evaluation | None = self
+        while ev is not None:
+            v = ev.values.get(node)
+            if v is not None:
+                return v
+            ev = ev.parent
+        return None
+
+    def evaluate(
+        self,
+        roots: Sequence[Operation],
+        feed_dict: Mapping[Any, Any] | None = None,
+        *,
+        new_feed: bool = True,
+    ) -> list[Tensor]:
+        """The values of ``roots``, computing what this step has not computed yet.
+
+        ``feed_dict`` adds to the step's feeds (a placeholder keeps the value it was first
+        computed with until the step ends); ``new_feed=False`` keeps the feeds as they are.
+        """
+        if self.parent is None and new_feed:
+            self._set_feed(feed_dict)
+        while True:
+            order, required = self._plan(roots)
+            if self.parent is not None or self.active or required <= len(self.tapes):
+                break
+            fresh = not self.values
+            if not fresh:
+                # More nested tapes are needed than the step was started with (backward() was
+                # called after a run of the step): start the step again with enough of them.
+                self._reset()
+            self.tapes = [Tape(persistent=True) for _ in range(required)]
+            if fresh:
+                break
+        feeds = self._resolve_feeds(order)
+        if order:
+            with self._recording():
+                for node in order:
+                    if node not in self.values:
+                        self._compute(node, feeds)
+        return [cast(Tensor, self.get(r)) for r in roots]
+
+    def _set_feed(self, feed_dict: Mapping[Any, Any] | None) -> None:
+        feed = {} if feed_dict is None else feed_dict
+        if not isinstance(feed, Mapping):
+            raise TypeError(
+                f"feed_dict must be a dict mapping placeholders (or their names) to values; "
+                f"got {type(feed).__name__}"
+            )
+        for key, value in feed.items():
+            if isinstance(key, Operation):
+                self.by_node[key] = value
+            elif isinstance(key, str):
+                if key != Operation.STEP_KEY:
+                    self.by_name[key] = value
+            else:
+                raise TypeError(
+                    "feed_dict keys must be placeholder ops or their names (str); "
+                    f"got a key of type {type(key).__name__}"
+                )
+        self.feed_obj = feed
+
+    def _reset(self) -> None:
+        self.values = {}
+        self.levels = {}
+        self.grads = {}
+        self.value_ids = set()
+
+    def _plan(self, roots: Sequence[Operation]) -> tuple[list[Operation], int]:
+        """The nodes still to compute (inputs first) and the number of tapes the step needs."""
+        order: list[Operation] = []
+        boundary: list[Operation] = []
+        seen: set[int] = set()
+        grads: list[OpGradient] = []
+        stack: list[tuple[Operation, bool]] = [(r, False) for r in reversed(roots)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if not isinstance(node, Operation):
+                raise TypeError(f"graph inputs must be Operations; got {type(node).__name__}")
+            if self.get(node) is not None:
+                boundary.append(node)
+                continue
+            if isinstance(node, OpGradient):
+                grads.append(node)
+            stack.append((node, True))
+            for inp in reversed(node.inputs):
+                if id(inp) not in seen:
+                    stack.append((inp, False))
+        if self.parent is not None:
+            if grads:
+                raise NotImplementedError(
+                    "a user op's _backward() graph cannot contain .gradient nodes"
+                )
+            return order, 0
+        for g in grads:
+            self.sweep_sources.setdefault(_sweep_key(g), []).append(g.inputs[1])
+        if not grads and not self.step_wide and not self.tapes:
+            return order, 0
+        levels = self.levels
+        for node in order:
+            inputs = node.inputs
+            lv = 0
+            if isinstance(node, OpGradient):
+                for i, inp in enumerate(inputs):
+                    # Nodes computed before any gradient was involved have level 0.
+                    lv = max(lv, levels.get(inp, 0) + (i == 0))
+            else:
+                for inp in inputs:
+                    li = levels.get(inp, 0)
+                    if li > lv:
+                        lv = li
+            levels[node] = lv
+        step_wide = self.step_wide
+        need: dict[int, int] = dict.fromkeys(map(id, roots), 0)
+        required = 0
+        for node in reversed(order):
+            k = need.get(id(node), 0)
+            if step_wide and node._need > k:
+                k = node._need
+            if k + levels[node] > required:
+                required = k + levels[node]
+            _push_needs(node, k, need)
+        for node in boundary:
+            k = max(need.get(id(node), 0), node._need if step_wide else 0)
+            required = max(required, k + levels.get(node, 0))
+        return order, required
+
+    def _resolve_feeds(self, order: Sequence[Operation]) -> dict[Operation, Any]:
+        """The fed arrays of the placeholders in ``order``, checked against their shapes."""
+        resolved: dict[Operation, Any] = {}
+        missing: list[Operation] = []
+        named: dict[str, Operation] = {}
+        for node in order:
+            if not isinstance(node, OpPlaceholder):
+                continue
+            if node in self.by_node:
+                value = self.by_node[node]
+            elif self.by_name and node.name in self.by_name:
+                other = named.setdefault(node.name, node)
+                if other is not node:
+                    raise ValueError(
+                        f"feed_dict key {node.name!r} names more than one placeholder of the "
+                        "graph; feed them by the placeholder ops instead"
+                    )
+                value = self.by_name[node.name]
+            else:
+                missing.append(node)
+                continue
+            arr = np.asarray(value)
+            expected = node.shape
+            if arr.ndim != len(expected) or any(
+                d is not None and d != n for d, n in zip(expected, arr.shape, strict=False)
+            ):
+                raise ValueError(
+                    f"placeholder {node.name}: fed a value of shape {arr.shape}, expected shape "
+                    f"{expected} (None matches any length)"
+                )
+            resolved[node] = arr
+        if missing:
+            names = ", ".join(f"{p.name} (shape {p.shape})" for p in missing)
+            raise MissingFeedError(
+                f"no value fed for {len(missing)} placeholder(s): {names}; feed_dict keys may be "
+                "the placeholder ops or their names",
+                missing,
+            )
+        return resolved
+
+    @contextmanager
+    def _recording(self) -> Iterator[None]:
+        if self.active or not self.tapes:
+            yield
+            return
+        self.active = True
+        try:
+            with ExitStack() as stack:
+                for tape in self.tapes:
+                    stack.enter_context(tape)
+                yield
+        finally:
+            self.active = False
+
+    def _compute(self, node: Operation, feeds: Mapping[Operation, Any]) -> None:
+        get: Callable[[Operation], Any] = self.values.get if self.parent is None else self.get
+        if isinstance(node, OpGradient):
+            value = self._gradient(node)
+        elif isinstance(node, OpPlaceholder):
+            value = _wrap(feeds[node])
+        elif type(node)._forward is _BUILTIN_FORWARD:
+            value = cast(_Builtin, node)._compute(*[get(i) for i in node.inputs])
+        else:
+            value = self._compute_user(node)
+        if id(value) in self.value_ids:
+            # Two nodes must never share a tensor (a tape would merge their gradients): a
+            # gradient can come back as the very tensor of another node's value.
+            value = _sh.reshape(value, value.shape)
+        self.value_ids.add(id(value))
+        self.values[node] = value
+        if self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
+            for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
+                tape.watch(value)
+
+    def _untracked(self, node: Operation, get: Callable[[Operation], Any]) -> bool:
+        """Whether the tapes would not track ``node``'s value by recording its inputs."""
+        if isinstance(node, OpGradient):
+            return True
+        edges = cast(_Builtin, node)._grad_inputs() if _is_builtin(node) else node.inputs
+        for inp in edges:
+            v = get(inp)
+            if v is not None and v.dtype.kind in "fc":
+                return False
+        return True
+
+    def _compute_user(self, node: Operation) -> Tensor:
+        inputs = [self.get(i) for i in node.inputs]
+        token = _ACTIVE_EVAL.set(self)
+        try:
+            result = node._forward(self.feed_obj)
+        finally:
+            _ACTIVE_EVAL.reset(token)
+        # A copy: the op may hand back an array it keeps (or one of its inputs' arrays).
+        return _user_op.bind(*inputs, result=np.array(result), node=node, evaluation=self)
+
+    def _gradient(self, node: OpGradient) -> Tensor:
+        target, source = node.inputs[0], node.inputs[1]
+        seed = node.inputs[2] if len(node.inputs) > 2 else None
+        key = (target, seed)
+        cache = self.grads.setdefault(key, {})
+        if source not in cache:
+            # One reverse sweep for every gradient of this backward() call that the step has
+            # values for (all of them in a Session step; those fetched, otherwise).
+            request = node.request
+            pool: Sequence[Operation] = self.sweep_sources.get(key, ())
+            if self.step_wide and request.target is target and request.seed is seed:
+                pool = request.sources
+            wanted = [source]
+            chosen = {id(source)}
+            for n in pool:
+                if id(n) not in chosen and n not in cache and n in self.values:
+                    chosen.add(id(n))
+                    wanted.append(n)
+            tv = self.values[target]
+            j = len(self.tapes) - 1 - self.levels[target]
+            if j < 0:
+                raise RuntimeError("graph_compat: too few tapes for this gradient (a bug)")
+            sv = None
+            if seed is not None:
+                sv = self.values[seed]
+                if sv.shape != tv.shape:
+                    sv = _sh.broadcast_to(sv, tv.shape)
+            with ExitStack() as stack:
+                for inner in self.tapes[j + 1 :]:
+                    stack.enter_context(inner.stop_recording())
+                grads = self.tapes[j].gradient(
+                    tv,
+                    [self.values[n] for n in wanted],
+                    output_gradients=sv,
+                    unconnected_gradients="zero",
+                )
+            cache.update(zip(wanted, grads, strict=True))
+        return cache[source]
+
+
+def _sweep_key(node: OpGradient) -> tuple[Operation, Operation | None]:
+    inputs = node.inputs
+    return inputs[0], inputs[2] if len(inputs) > 2 else None
+
+
+# ----- public entry points -----
+
+
+def to_numpy(value: Tensor) -> Any:
+    """A new array holding ``value`` (a NumPy scalar for 0-d values)."""
+    arr = value._array
+    return arr[()] if arr.ndim == 0 else arr.copy()
+
+
+def forward(op: Operation, feed_dict: Mapping[Any, Any] | None) -> Any:
+    """``op.forward(feed_dict)``; see :meth:`Operation.forward`."""
+    active = _ACTIVE_EVAL.get()
+    if active is not None and (feed_dict is None or feed_dict is active.feed_obj):
+        # A user op's _forward() asking for an input: the step has (or computes) it.
+        return to_numpy(active.evaluate([op], new_feed=False)[0])
+    if isinstance(feed_dict, Mapping) and Operation.STEP_KEY in feed_dict:
+        step = feed_dict[Operation.STEP_KEY]
+        ev = _step_evaluation(op, step)
+        value = ev.evaluate([op], feed_dict)[0]
+        stamp = (step, ev)
+        for node in ev.values:
+            if node._step is not stamp:
+                node._step = stamp
+        return to_numpy(value)
+    return to_numpy(_Evaluation().evaluate([op], feed_dict)[0])
+
+
+def _step_evaluation(op: Operation, step: Any) -> _Evaluation:
+    """The evaluation of step ``step`` that some node above ``op`` took part in, or a new one."""
+    for node in _post_order([op]):
+        stamp = node._step
+        if stamp is not None and _same_step(stamp[0], step):
+            return cast(_Evaluation, stamp[1])
+    return _Evaluation(step_wide=True)
+
+
+def _same_step(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,52 @@
+"""``Session``: evaluation steps that share one forward pass between several fetches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._engine import _Evaluation, to_numpy
+from .operation import Operation
+
+__all__ = ["Session"]
+
+
+class Session:
+    """Runs fetches; all runs between two :meth:`prepare` calls form one step.
+
+    Within a step every node is computed once: later runs reuse the values (and the tape) of
+    earlier ones, so ``run(loss)`` followed by ``run(w.gradient)`` costs one forward pass and one
+    reverse sweep, and updates made to variables in between are not seen until ``prepare()``.
+    """
+
+    def __init__(self) -> None:
+        self._step: _Evaluation | None = None
+
+    def prepare(self) -> None:
+        """Start a new step: the next run recomputes everything."""
+        self._step = None
+
+    def run(self, fetches: Any, feed_dict: Mapping[Any, Any] | None = None) -> Any:
+        """Evaluate an op, a list of ops or a dict of ops (same structure back, as arrays)."""
+        if isinstance(fetches, Operation):
+            ops = [fetches]
+        elif isinstance(fetches, list):
+            ops = list(fetches)
+        elif isinstance(fetches, dict):
+            ops = list(fetches.values())
+        else:
+            raise NotImplementedError(
+                f"Session.run: fetches must be an Operation, a list or a dict of them; "
+                f"got {type(fetches).__name__}"
+            )
+        for op in ops:
+            if not isinstance(op, Operation):
+                raise TypeError(f"Session.run: cannot fetch {type(op).__name__}; expected an op")
+        if self._step is None:
+            self._step = _Evaluation(step_wide=True)
+        values = [to_numpy(v) for v in self._step.evaluate(ops, feed_dict)]
+        if isinstance(fetches, Operation):
+            return values[0]
+        if isinstance(fetches, list):
+            return values
+        return dict(zip(fetches, values, strict=True))
