@@ -18,6 +18,7 @@ from types import ModuleType
 from . import report
 from .env import machine_info
 from .peers import load as load_peers
+from .profiling import profile
 from .results import Check, Config, Section
 from .workloads import compat, deep, higher_order, memory, mlp, perop
 
@@ -51,6 +52,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="WORKLOAD",
         help=f"run only this workload (repeatable): {', '.join(BY_NAME)}",
     )
+    parser.add_argument(
+        "--profile",
+        choices=sorted(BY_NAME),
+        metavar="WORKLOAD",
+        help="cProfile tapediff alone on this workload (top 15 by own time), time nothing else",
+    )
     parser.add_argument("--checks-only", action="store_true", help="run the checks, time nothing")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random problems")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every check")
@@ -81,6 +88,11 @@ def main(argv: Sequence[str], pinned: bool = True) -> int:
     args = parse_args(argv)
     cfg = Config(quick=args.quick, peers=args.peers, threads=args.threads, seed=args.seed)
     workloads = [BY_NAME[n] for n in args.only] if args.only else list(WORKLOADS)
+    if args.profile:
+        target = BY_NAME[args.profile].profile_target(cfg)
+        print(f"== profile of tapediff on {args.profile}{' (--quick sizes)' if cfg.quick else ''}")
+        print(profile(target))
+        return 0
     info = machine_info(args.threads, pinned)
     print(report.header_text(info))
     if cfg.peers:

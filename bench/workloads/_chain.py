@@ -85,3 +85,29 @@ def tapediff_chain(
                 y = td.tanh(y)
     g = tape.gradient(y, x0)
     return y.numpy(), g.numpy()
+
+
+def numpy_forward(x0: Operand, a: Operand, b: Operand, ops: Sequence[int]) -> Operand:
+    """The forward pass alone, keeping nothing for a backward pass."""
+    y = x0
+    for k in ops:
+        if k == MUL:
+            y = y * a
+        elif k == ADD:
+            y = y + b
+        else:
+            y = np.tanh(y)
+    return y
+
+
+def tapediff_forward(x0: td.Tensor, a: TensorLike, b: TensorLike, ops: Sequence[int]) -> td.Tensor:
+    """The forward pass with no tape active: what every op costs when nothing records it."""
+    y = x0
+    for k in ops:
+        if k == MUL:
+            y = y * a
+        elif k == ADD:
+            y = y + b
+        else:
+            y = td.tanh(y)
+    return y

@@ -9,6 +9,7 @@ compat layer against eager tapediff: what the deferred graph costs on top of the
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -127,6 +128,14 @@ class Legacy:
             for var in (self.w, self.b):
                 var.update_add(-LR * sess.run(var.gradient, feed))
         return np.array(self.w.forward()), np.array(self.b.forward()), np.asarray(loss)
+
+
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """1,000 steps of the compat program (of the eager one until compat exists), for --profile."""
+    d = data(cfg.seed)
+    ad = compat_api()
+    model = Eager(d) if ad is None else Legacy(ad, d)
+    return lambda: model.train(1000)
 
 
 def checks(cfg: Config) -> list[Check]:

@@ -8,6 +8,7 @@ use.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import numpy as np
@@ -29,6 +30,8 @@ QUICK_SIZES = (10**3, 10**4)
 PEER_MAX = {"JAX": 10**4}
 PEER_DEFAULT_MAX = 10**5
 
+GC_OFF = "tapediff, gc disabled (diagnostic)"
+
 Chain = Callable[[], tuple[np.ndarray, np.ndarray]]
 
 
@@ -49,6 +52,12 @@ def _impls(cfg: Config, n: int) -> dict[str, Chain]:
     return impls
 
 
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """The tapediff chain of the largest-but-one size alone, for ``--profile``."""
+    sizes = QUICK_SIZES if cfg.quick else FULL_SIZES
+    return _impls(Config(quick=cfg.quick, seed=cfg.seed), sizes[-2])[TAPEDIFF]
+
+
 def checks(cfg: Config) -> list[Check]:
     n = QUICK_SIZES[0]
     impls = _impls(cfg, n)
@@ -60,6 +69,17 @@ def checks(cfg: Config) -> list[Check]:
         out.append(close(NAME, f"{name} value, {n} ops", y, want_y, rtol, atol))
         out.append(close(NAME, f"{name} gradient, {n} ops", g, want_g, rtol, atol))
     return out
+
+
+def _gc_disabled(fn: Chain) -> Chain:
+    def run() -> tuple[np.ndarray, np.ndarray]:
+        gc.disable()
+        try:
+            return fn()
+        finally:
+            gc.enable()
+
+    return run
 
 
 def _plan(cfg: Config, n: int) -> Plan:
@@ -80,6 +100,11 @@ def run(cfg: Config) -> Section:
         times = compare(_impls(cfg, n), _plan(cfg, n))
         base = times[NUMPY].median
         medians[n] = times[TAPEDIFF].median
+        if n == sizes[-2]:
+            # Diagnostic, not a target: how much of the time is the cyclic garbage collector.
+            times[GC_OFF] = compare(
+                {GC_OFF: _gc_disabled(_impls(Config(), n)[TAPEDIFF])}, _plan(cfg, n)
+            )[GC_OFF]
         for name, t in times.items():
             section.rows.append(
                 Row(

@@ -46,6 +46,11 @@ def _hvps(cfg: Config, p: _mlp.Problem) -> dict[str, Callable[[], list[Any]]]:
     return impls
 
 
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """The tapediff HVP alone, for ``--profile``."""
+    return _hvps(Config(quick=cfg.quick, seed=cfg.seed), problem(cfg, DTYPE))[TAPEDIFF_HVP]
+
+
 def checks(cfg: Config) -> list[Check]:
     p = problem(cfg, DTYPE)
     impls = _hvps(cfg, p)

@@ -36,6 +36,11 @@ def _impls(cfg: Config, p: _mlp.Problem) -> dict[str, Callable[[], object]]:
     return impls
 
 
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """The float32 tapediff step alone, for ``--profile`` (time, not memory)."""
+    return _mlp.TapediffMLP(problem(cfg, np.float32)).step
+
+
 def checks(cfg: Config) -> list[Check]:
     """The step itself is checked by the mlp workload; here, that tracing sees its arrays."""
     p = problem(cfg, np.float32)

@@ -41,6 +41,11 @@ def _impls(cfg: Config, p: _mlp.Problem) -> dict[str, Step]:
     return impls
 
 
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """The float32 tapediff step alone, for ``--profile``."""
+    return _mlp.TapediffMLP(problem(cfg, np.float32)).step
+
+
 def checks(cfg: Config) -> list[Check]:
     out = []
     for dtype in DTYPES:

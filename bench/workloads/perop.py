@@ -14,7 +14,7 @@ import tapediff as td
 
 from ..peers import load as load_peers
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close, tolerances
-from ..timing import Plan, compare
+from ..timing import Plan, Timing, compare
 from . import _chain
 
 NAME = "per-op"
@@ -40,6 +40,11 @@ def _impls(cfg: Config) -> dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]
     return impls
 
 
+def profile_target(cfg: Config) -> Callable[[], object]:
+    """The tapediff implementation alone, for ``--profile``."""
+    return _impls(Config(quick=cfg.quick, seed=cfg.seed))[TAPEDIFF]
+
+
 def checks(cfg: Config) -> list[Check]:
     impls = _impls(cfg)
     want_y, want_g = impls.pop(NUMPY)()
@@ -55,10 +60,32 @@ def checks(cfg: Config) -> list[Check]:
 def run(cfg: Config) -> Section:
     n = _n_ops(cfg)
     plan = Plan(repeats=3, warmup=1, min_sample_s=0.01) if cfg.quick else Plan(repeats=9)
+    section = Section(NAME, f"chain of {n} elementwise ops (*, +, tanh every 10th)")
     times = compare(_impls(cfg), plan)
+    _rows(section, f"float64 {SHAPE}, {n} ops, fwd+bwd", times, n)
+    section.targets.append(
+        Target(
+            "per-op vs NumPy",
+            times[TAPEDIFF].median / times[NUMPY].median,
+            TARGET,
+            "x",
+            judged=not cfg.quick,
+        )
+    )
+    # Diagnostic, not a target: the same forward with no tape, i.e. the cost of the op wrapper.
+    ops = _chain.kinds(n)
+    x0, a, b = _chain.array_constants(SHAPE, cfg.seed)
+    tx, ta, tb = td.tensor(x0), td.tensor(a), td.tensor(b)
+    forward = {
+        NUMPY: lambda: _chain.numpy_forward(x0, a, b, ops),
+        TAPEDIFF: lambda: _chain.tapediff_forward(tx, ta, tb, ops),
+    }
+    _rows(section, "forward only, no tape", compare(forward, plan), n)
+    return section
+
+
+def _rows(section: Section, variant: str, times: dict[str, Timing], n: int) -> None:
     base = times[NUMPY].median
-    variant = f"float64 {SHAPE}, {n} ops"
-    section = Section(NAME, f"chain of {n} elementwise ops (*, +, tanh every 10th), fwd+bwd")
     for name, t in times.items():
         section.rows.append(
             Row(
@@ -70,7 +97,3 @@ def run(cfg: Config) -> Section:
                 samples=t.samples,
             )
         )
-    section.targets.append(
-        Target("per-op vs NumPy", times[TAPEDIFF].median / base, TARGET, "x", judged=not cfg.quick)
-    )
-    return section
