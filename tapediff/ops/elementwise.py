@@ -324,11 +324,12 @@ def _inside(a: Any, a_min: Any, a_max: Any) -> Tensor:
     arr = a._array if isinstance(a, Tensor) else np.asarray(a)
     lo = a_min._array if isinstance(a_min, Tensor) else a_min
     hi = a_max._array if isinstance(a_max, Tensor) else a_max
+    # Not in place: a tensor bound may broadcast the mask beyond a's own shape.
     mask = np.ones(arr.shape, dtype=bool)
     if lo is not None:
-        mask &= arr > lo
+        mask = mask & (arr > lo)
     if hi is not None:
-        mask &= arr < hi
+        mask = mask & (arr < hi)
     return _wrap(mask)
 
 
