@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import Phase, given, settings
 from op_table import _ROWS, OP_TABLE, PENDING
 
 import tapediff as td
@@ -152,3 +153,53 @@ def test_every_required_op_is_exported_and_in_the_table() -> None:
 def test_row_names_are_unique() -> None:
     names = [c.name for c in _ROWS]
     assert len(names) == len(set(names))
+
+
+def _reached(name: str, goals: dict[str, Callable[[Any], bool]]) -> set[str]:
+    """Which goals some of 300 generated inputs of row ``name`` meet (generation only, no
+    shrinking, derandomized: cheap and reproducible)."""
+    case = next(c for c in _ROWS if c.name == name)
+    seen: set[str] = set()
+
+    @settings(
+        max_examples=300, derandomize=True, database=None, deadline=None, phases=[Phase.generate]
+    )
+    @given(case.inputs)
+    def collect(inputs: Any) -> None:
+        seen.update(goal for goal, met in goals.items() if met(inputs))
+
+    collect()
+    return seen
+
+
+def _axis(i: Any) -> Any:
+    return i[1]["axis"]
+
+
+def test_sum_reshape_transpose_reach_ranks_0_to_5_and_every_argument_form() -> None:
+    # The issue asks for these three on random ranks 0-5, random axes/permutations, keepdims
+    # both ways and -1 targets: each extreme must actually be generated.
+    sum_goals: dict[str, Callable[[Any], bool]] = {
+        "rank 0": lambda i: i[0][0].ndim == 0,
+        "rank 5, several axes": lambda i: (
+            i[0][0].ndim == 5 and isinstance(_axis(i), tuple) and len(_axis(i)) > 1
+        ),
+        "negative int axis": lambda i: isinstance(_axis(i), int) and _axis(i) < 0,
+        "axis None": lambda i: _axis(i) is None,
+        "keepdims": lambda i: i[1]["keepdims"],
+        "no keepdims": lambda i: not i[1]["keepdims"],
+    }
+    assert _reached("sum", sum_goals) == set(sum_goals)
+    reshape_goals: dict[str, Callable[[Any], bool]] = {
+        "rank 0": lambda i: i[0][0].ndim == 0,
+        "rank 5 with -1": lambda i: i[0][0].ndim == 5 and -1 in i[1]["shape"],
+        "to rank 5": lambda i: len(i[1]["shape"]) == 5,
+        "to rank 0": lambda i: i[1]["shape"] == (),
+    }
+    assert _reached("reshape", reshape_goals) == set(reshape_goals)
+    transpose_goals: dict[str, Callable[[Any], bool]] = {
+        "rank 0": lambda i: i[0][0].ndim == 0,
+        "rank 5, negative axes": lambda i: i[0][0].ndim == 5 and min(i[1]["axes"] or (0,)) < 0,
+        "axes None": lambda i: i[1]["axes"] is None,
+    }
+    assert _reached("transpose", transpose_goals) == set(transpose_goals)
