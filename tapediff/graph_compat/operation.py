@@ -101,7 +101,11 @@ class Operation:
         return self.name
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name}>"
+        try:
+            name = self.name
+        except Exception:  # a node whose construction failed has no name
+            name = "(incomplete)"
+        return f"<{type(self).__name__} {name}>"
 
     # ----- shape -----
     @property
