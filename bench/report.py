@@ -80,12 +80,25 @@ def _figure(value: float, unit: str) -> str:
 def targets_text(sections: Sequence[Section]) -> str:
     """Every target of the run: measured figure, budget, met or not."""
     rows = [
-        [t.name, _figure(t.measured, t.unit), "<= " + _figure(t.limit, t.unit), _status(t)]
+        [
+            t.name,
+            _figure(t.measured, t.unit),
+            _spread(t),
+            "<= " + _figure(t.limit, t.unit),
+            _status(t),
+        ]
         for s in sections
         for t in s.targets
     ]
-    header = ["target", "measured", "budget", "status"]
-    return "\n".join(["== targets", *_table(header, rows, {1, 2})])
+    header = ["target", "measured", "middle half of rounds", "budget", "status"]
+    return "\n".join(["== targets", *_table(header, rows, {1, 2, 3})])
+
+
+def _spread(t: Target) -> str:
+    if t.spread is None:
+        return "-"
+    lo, hi = t.spread
+    return f"{lo:.2f} - {hi:.2f}" if t.unit == "x" else f"{lo:.3g} - {hi:.3g}"
 
 
 def checks_text(checks: Sequence[Check], verbose: bool) -> str:

@@ -34,7 +34,6 @@ class Row:
     peak_mib: float | None = None
     ratio: float | None = None  # against the hand-written NumPy row of the same variant
     samples: tuple[float, ...] = ()
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,9 @@ class Target:
     limit: float
     unit: str  # "x" for ratios, else a unit such as "us/op"
     judged: bool = True  # False in --quick mode: sizes too small to say anything
+    # Interquartile range of the figure over the timing rounds (each round's own ratio), which
+    # shows how far the machine's noise could move the median.
+    spread: tuple[float, float] | None = None
 
     @property
     def met(self) -> bool:

@@ -12,7 +12,7 @@ import math
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -96,3 +96,16 @@ def compare_peaks(fns: Mapping[str, Callable[[], object]], repeats: int) -> dict
         for name, fn in fns.items():
             peaks[name].append(peak_bytes(fn))
     return peaks
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float]:
+    """First and third quartiles (the middle half of the values)."""
+    if len(values) < 2:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], q[2]
+
+
+def round_ratios(t: Timing, base: Timing) -> tuple[float, float]:
+    """Quartiles of ``t``'s samples over ``base``'s, round by round (adjacent in time)."""
+    return quartiles([a / b for a, b in zip(t.samples, base.samples, strict=True)])

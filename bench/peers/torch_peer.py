@@ -35,10 +35,7 @@ def chain(x0: Array, a: Any, b: Any, ops: Sequence[int]) -> Callable[[], tuple[A
                 y = torch.tanh(y)
             else:
                 y = y + tb
-        y.backward(torch.ones_like(y))
-        g = x.grad
-        x.grad = None
-        assert g is not None
+        (g,) = torch.autograd.grad(y, x, torch.ones_like(y))
         return y.detach().numpy(), g.numpy()
 
     return run
@@ -73,7 +70,7 @@ def hvp(p: Problem, v: Sequence[Array]) -> Callable[[], list[Array]]:
     def run() -> list[Array]:
         loss = _loss(x, labels, params)
         grads = torch.autograd.grad(loss, params, create_graph=True)
-        gv = sum((g * vi).sum() for g, vi in zip(grads, tv, strict=True))
+        gv = torch.stack([(g * vi).sum() for g, vi in zip(grads, tv, strict=True)]).sum()
         return [h.numpy() for h in torch.autograd.grad(gv, params)]
 
     return run

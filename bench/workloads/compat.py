@@ -20,7 +20,7 @@ import numpy.typing as npt
 import tapediff as td
 
 from ..results import NUMPY, Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare
+from ..timing import Plan, compare, round_ratios
 
 NAME = "compat"
 TARGET = 1.5  # x the eager version
@@ -177,5 +177,8 @@ def run(cfg: Config) -> Section:
         section.notes.append("tapediff.graph_compat has no Session yet: compat row not measured")
     else:
         ratio = times[COMPAT].median / times[EAGER].median
-        section.targets.append(Target("compat vs eager", ratio, TARGET, "x", judged=not cfg.quick))
+        spread = round_ratios(times[COMPAT], times[EAGER])
+        section.targets.append(
+            Target("compat vs eager", ratio, TARGET, "x", judged=not cfg.quick, spread=spread)
+        )
     return section

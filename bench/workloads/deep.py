@@ -18,7 +18,7 @@ import tapediff as td
 from ..peers import load as load_peers
 from ..report import count
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close, tolerances
-from ..timing import Plan, compare
+from ..timing import Plan, compare, quartiles
 from . import _chain
 
 NAME = "deep"
@@ -96,10 +96,12 @@ def run(cfg: Config) -> Section:
     sizes = QUICK_SIZES if cfg.quick else FULL_SIZES
     section = Section(NAME, "chain of scalar ops (*, +, tanh every 10th), fwd+bwd, gc enabled")
     medians: dict[int, float] = {}
+    samples: dict[int, tuple[float, ...]] = {}
     for n in sizes:
         times = compare(_impls(cfg, n), _plan(cfg, n))
         base = times[NUMPY].median
         medians[n] = times[TAPEDIFF].median
+        samples[n] = times[TAPEDIFF].samples
         if n == sizes[-2]:
             # Diagnostic, not a target: how much of the time is the cyclic garbage collector.
             times[GC_OFF] = compare(
@@ -119,7 +121,14 @@ def run(cfg: Config) -> Section:
     judged = not cfg.quick
     for n in sizes[-2:]:
         section.targets.append(
-            Target(f"deep {count(n)} ops", medians[n] / n * 1e6, US_PER_OP, "us/op", judged=judged)
+            Target(
+                f"deep {count(n)} ops",
+                medians[n] / n * 1e6,
+                US_PER_OP,
+                "us/op",
+                judged=judged,
+                spread=quartiles([s / n * 1e6 for s in samples[n]]),
+            )
         )
     small, big = sizes[-2], sizes[-1]
     section.targets.append(

@@ -17,7 +17,7 @@ import tapediff as td
 
 from ..peers import load as load_peers
 from ..results import Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare
+from ..timing import Plan, compare, round_ratios
 from . import _mlp
 from .mlp import problem
 
@@ -96,7 +96,14 @@ def run(cfg: Config) -> Section:
         )
     hvp = times[TAPEDIFF_HVP].median
     section.targets.append(
-        Target("HVP vs one NumPy gradient", hvp / base, TARGET, "x", judged=not cfg.quick)
+        Target(
+            "HVP vs one NumPy gradient",
+            hvp / base,
+            TARGET,
+            "x",
+            judged=not cfg.quick,
+            spread=round_ratios(times[TAPEDIFF_HVP], times[NUMPY_GRAD]),
+        )
     )
     section.notes.append(
         f"tapediff HVP / tapediff gradient: {hvp / times[TAPEDIFF_GRAD].median:.2f}x; "

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..peers import load as load_peers
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare
+from ..timing import Plan, compare, round_ratios
 from . import _mlp
 
 NAME = "mlp"
@@ -62,7 +62,11 @@ def checks(cfg: Config) -> list[Check]:
 
 
 def run(cfg: Config) -> Section:
-    plan = Plan(repeats=3, warmup=1, min_sample_s=0.01) if cfg.quick else Plan(repeats=15)
+    plan = (
+        Plan(repeats=3, warmup=1, min_sample_s=0.01)
+        if cfg.quick
+        else Plan(repeats=25, min_sample_s=0.1)
+    )
     p0 = problem(cfg, np.float64)
     dims = "-".join(str(w.shape[0]) for w in p0.params[::2]) + f"-{p0.params[-1].shape[0]}"
     section = Section(NAME, f"one training step (forward + all weight gradients), {dims}")
@@ -82,6 +86,7 @@ def run(cfg: Config) -> Section:
                 TARGET,
                 "x",
                 judged=not cfg.quick,
+                spread=round_ratios(times[TAPEDIFF], times[NUMPY]),
             )
         )
     return section

@@ -14,7 +14,7 @@ import tapediff as td
 
 from ..peers import load as load_peers
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close, tolerances
-from ..timing import Plan, Timing, compare
+from ..timing import Plan, Timing, compare, round_ratios
 from . import _chain
 
 NAME = "per-op"
@@ -70,6 +70,7 @@ def run(cfg: Config) -> Section:
             TARGET,
             "x",
             judged=not cfg.quick,
+            spread=round_ratios(times[TAPEDIFF], times[NUMPY]),
         )
     )
     # Diagnostic, not a target: the same forward with no tape, i.e. the cost of the op wrapper.
