@@ -128,6 +128,10 @@ def header_text(info: dict[str, Any]) -> str:
         f"(BLAS {blas.get('name', '?')} {blas.get('version', '')}), "
         f"BLAS threads {info['threads']}, OPENBLAS_CORETYPE={env.get('OPENBLAS_CORETYPE')}",
     ]
+    lines.append(
+        "times: medians over interleaved rounds; vs NumPy: median over rounds of the ratio to the "
+        "hand-written NumPy sample of the same round"
+    )
     if info["peers"]:
         lines.append("peers installed: " + ", ".join(f"{k} {v}" for k, v in info["peers"].items()))
     if not info["threads_pinned_before_numpy"]:

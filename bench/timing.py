@@ -106,6 +106,15 @@ def quartiles(values: Sequence[float]) -> tuple[float, float]:
     return q[0], q[2]
 
 
+def ratio(t: Timing, base: Timing) -> float:
+    """Median over rounds of ``t``'s sample over ``base``'s sample of the same round.
+
+    The two samples of a round ran back to back, so load from other processes mostly hits both;
+    pairing them cancels that better than dividing the two medians.
+    """
+    return statistics.median(a / b for a, b in zip(t.samples, base.samples, strict=True))
+
+
 def round_ratios(t: Timing, base: Timing) -> tuple[float, float]:
     """Quartiles of ``t``'s samples over ``base``'s, round by round (adjacent in time)."""
     return quartiles([a / b for a, b in zip(t.samples, base.samples, strict=True)])

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import tapediff as td
 
 from ..results import NUMPY, Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare, round_ratios
+from ..timing import Plan, compare, ratio, round_ratios
 
 NAME = "compat"
 TARGET = 1.5  # x the eager version
@@ -166,19 +166,19 @@ def run(cfg: Config) -> Section:
         impls[COMPAT] = lambda: legacy.train(steps)
     plan = Plan(repeats=3, warmup=1, min_sample_s=0.01) if cfg.quick else Plan(3, 0, calls=1)
     times = compare(impls, plan)
-    base = times[NUMPY].median
+    base = times[NUMPY]
     section = Section(NAME, f"linear regression ({FEATURES} features, batch {BATCH}), SGD")
     variant = f"{steps} steps"
     for name, t in times.items():
         section.rows.append(
-            Row(variant, name, seconds=t.median, ratio=t.median / base, samples=t.samples)
+            Row(variant, name, seconds=t.median, ratio=ratio(t, base), samples=t.samples)
         )
     if ad is None:
         section.notes.append("tapediff.graph_compat has no Session yet: compat row not measured")
     else:
-        ratio = times[COMPAT].median / times[EAGER].median
+        measured = ratio(times[COMPAT], times[EAGER])
         spread = round_ratios(times[COMPAT], times[EAGER])
         section.targets.append(
-            Target("compat vs eager", ratio, TARGET, "x", judged=not cfg.quick, spread=spread)
+            Target("compat vs eager", measured, TARGET, "x", judged=not cfg.quick, spread=spread)
         )
     return section

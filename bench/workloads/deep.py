@@ -18,7 +18,7 @@ import tapediff as td
 from ..peers import load as load_peers
 from ..report import count
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close, tolerances
-from ..timing import Plan, compare, quartiles
+from ..timing import Plan, compare, quartiles, ratio
 from . import _chain
 
 NAME = "deep"
@@ -98,15 +98,14 @@ def run(cfg: Config) -> Section:
     medians: dict[int, float] = {}
     samples: dict[int, tuple[float, ...]] = {}
     for n in sizes:
-        times = compare(_impls(cfg, n), _plan(cfg, n))
-        base = times[NUMPY].median
-        medians[n] = times[TAPEDIFF].median
-        samples[n] = times[TAPEDIFF].samples
+        impls = _impls(cfg, n)
         if n == sizes[-2]:
             # Diagnostic, not a target: how much of the time is the cyclic garbage collector.
-            times[GC_OFF] = compare(
-                {GC_OFF: _gc_disabled(_impls(Config(), n)[TAPEDIFF])}, _plan(cfg, n)
-            )[GC_OFF]
+            impls[GC_OFF] = _gc_disabled(impls[TAPEDIFF])
+        times = compare(impls, _plan(cfg, n))
+        base = times[NUMPY]
+        medians[n] = times[TAPEDIFF].median
+        samples[n] = times[TAPEDIFF].samples
         for name, t in times.items():
             section.rows.append(
                 Row(
@@ -114,7 +113,7 @@ def run(cfg: Config) -> Section:
                     name,
                     seconds=t.median,
                     us_per_op=t.median / n * 1e6,
-                    ratio=t.median / base,
+                    ratio=ratio(t, base),
                     samples=t.samples,
                 )
             )

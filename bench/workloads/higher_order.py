@@ -17,7 +17,7 @@ import tapediff as td
 
 from ..peers import load as load_peers
 from ..results import Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare, round_ratios
+from ..timing import Plan, compare, ratio, round_ratios
 from . import _mlp
 from .mlp import problem
 
@@ -87,18 +87,17 @@ def run(cfg: Config) -> Section:
     }
     plan = Plan(repeats=3, warmup=1, min_sample_s=0.01) if cfg.quick else Plan(repeats=9)
     times = compare(impls, plan)
-    base = times[NUMPY_GRAD].median
+    base = times[NUMPY_GRAD]
     section = Section(NAME, "Hessian-vector product of the mlp loss (float64)")
     variant = f"float64, batch {p.x.shape[0]}"
     for name, t in times.items():
         section.rows.append(
-            Row(variant, name, seconds=t.median, ratio=t.median / base, samples=t.samples)
+            Row(variant, name, seconds=t.median, ratio=ratio(t, base), samples=t.samples)
         )
-    hvp = times[TAPEDIFF_HVP].median
     section.targets.append(
         Target(
             "HVP vs one NumPy gradient",
-            hvp / base,
+            ratio(times[TAPEDIFF_HVP], base),
             TARGET,
             "x",
             judged=not cfg.quick,
@@ -106,7 +105,8 @@ def run(cfg: Config) -> Section:
         )
     )
     section.notes.append(
-        f"tapediff HVP / tapediff gradient: {hvp / times[TAPEDIFF_GRAD].median:.2f}x; "
+        f"tapediff HVP / tapediff gradient: "
+        f"{ratio(times[TAPEDIFF_HVP], times[TAPEDIFF_GRAD]):.2f}x; "
         f"ratios in this section are against one hand-written NumPy gradient"
     )
     return section

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..peers import load as load_peers
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close_all, tolerances
-from ..timing import Plan, compare, round_ratios
+from ..timing import Plan, compare, ratio, round_ratios
 from . import _mlp
 
 NAME = "mlp"
@@ -73,16 +73,16 @@ def run(cfg: Config) -> Section:
     for dtype in DTYPES:
         p = problem(cfg, dtype)
         times = compare(_impls(cfg, p), plan)
-        base = times[NUMPY].median
+        base = times[NUMPY]
         variant = f"{np.dtype(dtype).name}, batch {p.x.shape[0]}"
         for name, t in times.items():
             section.rows.append(
-                Row(variant, name, seconds=t.median, ratio=t.median / base, samples=t.samples)
+                Row(variant, name, seconds=t.median, ratio=ratio(t, base), samples=t.samples)
             )
         section.targets.append(
             Target(
                 f"mlp {np.dtype(dtype).name} vs NumPy",
-                times[TAPEDIFF].median / base,
+                ratio(times[TAPEDIFF], base),
                 TARGET,
                 "x",
                 judged=not cfg.quick,

@@ -14,7 +14,7 @@ import tapediff as td
 
 from ..peers import load as load_peers
 from ..results import NUMPY, TAPEDIFF, Check, Config, Row, Section, Target, close, tolerances
-from ..timing import Plan, Timing, compare, round_ratios
+from ..timing import Plan, Timing, compare, ratio, round_ratios
 from . import _chain
 
 NAME = "per-op"
@@ -66,7 +66,7 @@ def run(cfg: Config) -> Section:
     section.targets.append(
         Target(
             "per-op vs NumPy",
-            times[TAPEDIFF].median / times[NUMPY].median,
+            ratio(times[TAPEDIFF], times[NUMPY]),
             TARGET,
             "x",
             judged=not cfg.quick,
@@ -86,7 +86,7 @@ def run(cfg: Config) -> Section:
 
 
 def _rows(section: Section, variant: str, times: dict[str, Timing], n: int) -> None:
-    base = times[NUMPY].median
+    base = times[NUMPY]
     for name, t in times.items():
         section.rows.append(
             Row(
@@ -94,7 +94,7 @@ def _rows(section: Section, variant: str, times: dict[str, Timing], n: int) -> N
                 name,
                 seconds=t.median,
                 us_per_op=t.median / n * 1e6,
-                ratio=t.median / base,
+                ratio=ratio(t, base),
                 samples=t.samples,
             )
         )
