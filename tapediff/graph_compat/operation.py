@@ -8,6 +8,7 @@ user subclasses rely on: construction order, display names, operators, ``forward
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from ._engine import GradRequest
 
 __all__ = ["MissingFeedError", "OpGradient", "Operation"]
+
+# True while a display name is being rendered (user _get_name() methods read inp.name).
+_RENDERING: ContextVar[bool] = ContextVar("tapediff_graph_compat_rendering", default=False)
 
 
 class MissingFeedError(KeyError):
@@ -77,7 +81,10 @@ class Operation:
         """The display name, e.g. ``add(X(None, 3), W(3,))``; computed on first use."""
         name = self._name
         if name is None:
-            name = self._name = _render_name(self)
+            name = _render_name(self)
+            if not _RENDERING.get():
+                # Kept for the node asked about, not for the nodes read while rendering one.
+                self._name = name
         return name
 
     @name.setter
@@ -265,10 +272,18 @@ def _render_name(root: Operation) -> str:
     """The display name of ``root``, built without recursion and without caching intermediates.
 
     Built-in nodes describe their name as parts (strings and input nodes), expanded here with an
-    explicit stack. Only user subclasses, whose ``_get_name()`` reads ``inp.name``, get their
-    names computed (and kept) first, inputs before consumers.
+    explicit stack. User subclasses, whose ``_get_name()`` reads ``inp.name``, get their names
+    computed first, inputs before consumers, and forgotten again afterwards.
     """
-    _name_user_nodes(root)
+    token = _RENDERING.set(True)
+    try:
+        return _render(root)
+    finally:
+        _RENDERING.reset(token)
+
+
+def _render(root: Operation) -> str:
+    named = _name_user_nodes(root)
     out: list[str] = []
     stack: list[str | Operation] = [root]
     while stack:
@@ -284,11 +299,13 @@ def _render_name(root: Operation) -> str:
             out.append(item._get_name())
         else:
             stack.extend(reversed(parts))
+    for node in named:
+        node._name = None
     return "".join(out)
 
 
-def _name_user_nodes(root: Operation) -> None:
-    """Name (and keep the names of) the unnamed user-subclass nodes above ``root``, inputs first."""
+def _name_user_nodes(root: Operation) -> list[Operation]:
+    """Name the unnamed user-subclass nodes above ``root``, inputs first; return them."""
     pending: list[Operation] = []
     seen: set[int] = set()
     stack: list[tuple[Operation, bool]] = [(root, False)]
@@ -306,9 +323,12 @@ def _name_user_nodes(root: Operation) -> None:
         for dep in node.inputs if parts is None else parts:
             if isinstance(dep, Operation) and dep._name is None and id(dep) not in seen:
                 stack.append((dep, False))
+    named = []
     for node in pending:
         if node._name is None:
             node._name = node._get_name()
+            named.append(node)
+    return named
 
 
 from . import ops as _ops  # noqa: E402  (ops subclasses Operation)
