@@ -1,180 +1,156 @@
-"""compat: the legacy linear-regression program, 10,000 SGD steps through ``Session``.
+"""compat: the legacy linear-regression example, 10,000 SGD steps through ``Session``.
 
-The same model three ways: the define-then-run program of the old ``auto_diff`` API
-(placeholders of shape (None, n), ``Session.prepare/run``, ``var.gradient``, ``update_add``) on
-``tapediff.graph_compat``; the eager tapediff API; and hand-written NumPy. The budget is for the
-compat layer against eager tapediff: what the deferred graph costs on top of the engine.
+``examples/legacy/linear_regression.py`` is run unchanged, with ``auto_diff`` resolving to
+``tapediff.graph_compat`` (placeholders of shape (None, n), ``Session.prepare/run``,
+``var.gradient``, ``update_add``). Next to it: the same model and the same random batches
+written with the eager tapediff API, and by hand in NumPy. The budget is for the compat layer
+against eager tapediff: what the deferred graph costs on top of the one engine. Every version
+draws its batches from the same generator in the same order, so all three must agree.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 import tapediff as td
 
-from ..results import NUMPY, Check, Config, Row, Section, Target, close_all, tolerances
+from ..results import NUMPY, Check, Config, Row, Section, Target, close, close_all, tolerances
 from ..timing import Plan, compare, ratio, round_ratios
 
 NAME = "compat"
 TARGET = 1.5  # x the eager version
 EAGER = "tapediff eager"
-COMPAT = "tapediff graph_compat"
-FEATURES = 8
-BATCH = 64
-LR = 0.01
+COMPAT = "legacy example on graph_compat"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy" / "linear_regression.py"
+# The example's defaults, which the eager and NumPy versions repeat.
+FEATURES = 4
+BATCH = 32
+LR = 0.1
 FULL_STEPS = 10_000
 QUICK_STEPS = 25
 
-Array = npt.NDArray[np.float64]
-Result = tuple[Array, Array, Array]  # trained w, trained b, loss of the last step
+Result = dict[str, Any]  # the example's result: losses, w, b, true_w, true_b
 
 
-@dataclass(frozen=True)
-class Data:
-    x: Array
-    y: Array
-    w0: Array
-    b0: Array
-
-
-def data(seed: int) -> Data:
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((BATCH, FEATURES))
-    w_true = rng.standard_normal((FEATURES, 1))
-    y = x @ w_true + 0.5 + 0.01 * rng.standard_normal((BATCH, 1))
-    return Data(x, y, 0.1 * rng.standard_normal((FEATURES, 1)), np.zeros(1))
-
-
-def compat_api() -> ModuleType | None:
-    """``tapediff.graph_compat`` if it provides the legacy API yet, else None."""
+def legacy_example() -> tuple[ModuleType | None, str]:
+    """The example module, imported with ``auto_diff`` aliased to the compat layer; else why not."""
+    if not EXAMPLE.exists():
+        return None, f"{EXAMPLE.name} is not in examples/legacy"
     try:
         ad = importlib.import_module("tapediff.graph_compat")
-    except ImportError:
-        return None
-    needed = ("placeholder", "variable", "dot", "square", "Session")
-    return ad if all(hasattr(ad, n) for n in needed) else None
+    except ImportError as e:
+        return None, f"tapediff.graph_compat does not import: {e}"
+    if not hasattr(ad, "install_auto_diff_alias"):
+        return None, "tapediff.graph_compat has no install_auto_diff_alias yet"
+    ad.install_auto_diff_alias()
+    spec = importlib.util.spec_from_file_location("_bench_legacy_linear_regression", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, ""
 
 
-def numpy_train(d: Data, steps: int) -> Result:
-    """Hand-written loss, gradients and simultaneous SGD update."""
-    w, b = d.w0.copy(), d.b0.copy()
-    loss = np.zeros(())
+def _batches(seed: int) -> tuple[np.random.Generator, np.ndarray, float]:
+    rng = np.random.default_rng(seed)
+    return rng, rng.normal(size=FEATURES), 0.5
+
+
+def _batch(rng: np.random.Generator, true_w: np.ndarray, true_b: float) -> tuple[Any, Any]:
+    x = rng.uniform(-1.0, 1.0, size=(BATCH, FEATURES))
+    return x, x @ true_w + true_b + rng.normal(scale=0.01, size=BATCH)
+
+
+def numpy_train(steps: int, seed: int) -> Result:
+    """Hand-written loss, gradients and SGD update, on the example's batches."""
+    rng, true_w, true_b = _batches(seed)
+    w = np.zeros(FEATURES)
+    b = 0.0
+    losses = []
     for _ in range(steps):
-        r = d.x @ w + b - d.y
-        loss = np.asarray((r * r).sum() / BATCH)
+        x, y = _batch(rng, true_w, true_b)
+        r = x @ w + b - y
+        losses.append(float((r * r).sum() / BATCH))
         gr = r * (2 / BATCH)
-        gw = d.x.T @ gr
-        gb = gr.sum(axis=0)
-        w = w - LR * gw
-        b = b - LR * gb
-    return w, b, loss
+        w = w - LR * (x.T @ gr)
+        b = b - LR * float(gr.sum())
+    return {"losses": losses, "w": w, "b": b}
 
 
-class Eager:
-    """The model in the eager API: a tape per step, Variables updated with assign_sub."""
-
-    def __init__(self, d: Data) -> None:
-        self.d = d
-        self.x = td.tensor(d.x)
-        self.y = td.tensor(d.y)
-        self.w = td.Variable(d.w0)
-        self.b = td.Variable(d.b0)
-
-    def train(self, steps: int) -> Result:
-        w, b = self.w, self.b
-        w.assign(self.d.w0)
-        b.assign(self.d.b0)
-        loss = td.tensor(0.0)
-        for _ in range(steps):
-            with td.Tape() as tape:
-                loss = td.sum(td.square(self.y - (td.dot(self.x, w) + b))) / BATCH
-            gw, gb = tape.gradient(loss, [w, b])
-            w.assign_sub(LR * gw)
-            b.assign_sub(LR * gb)
-        return w.numpy().copy(), b.numpy().copy(), loss.numpy()
+def eager_train(steps: int, seed: int) -> Result:
+    """The example's model with the eager API: a tape per step, Variables updated in place."""
+    rng, true_w, true_b = _batches(seed)
+    w = td.Variable(np.zeros(FEATURES))
+    b = td.Variable(0.0)
+    losses = []
+    for _ in range(steps):
+        x, y = _batch(rng, true_w, true_b)
+        with td.Tape() as tape:
+            loss = td.sum(td.square(td.dot(x, w) + b - y)) / BATCH
+        losses.append(float(loss))
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_add(-LR * gw)
+        b.assign_add(-LR * gb)
+    return {"losses": losses, "w": w.numpy().copy(), "b": float(b)}
 
 
-class Legacy:
-    """The legacy program, built once as a graph; each step runs it through a Session."""
-
-    def __init__(self, ad: Any, d: Data) -> None:
-        self.ad = ad
-        self.d = d
-        x = ad.placeholder((None, FEATURES))
-        y = ad.placeholder((None, 1))
-        self.w = ad.variable(d.w0)
-        self.b = ad.variable(d.b0)
-        y_pred = ad.dot(x, self.w) + self.b
-        self.loss = ad.square(y - y_pred).sum() / BATCH
-        self.loss.backward()
-        self.feed = {x: d.x, y: d.y}
-        self.session = ad.Session()
-
-    def train(self, steps: int) -> Result:
-        self.w.update(self.d.w0)
-        self.b.update(self.d.b0)
-        sess, feed = self.session, self.feed
-        loss = np.zeros(())
-        for _ in range(steps):
-            sess.prepare()
-            loss = sess.run(self.loss, feed)
-            for var in (self.w, self.b):
-                var.update_add(-LR * sess.run(var.gradient, feed))
-        return np.array(self.w.forward()), np.array(self.b.forward()), np.asarray(loss)
+def _impls(cfg: Config, steps: int) -> tuple[dict[str, Callable[[], Result]], str]:
+    impls: dict[str, Callable[[], Result]] = {
+        NUMPY: lambda: numpy_train(steps, cfg.seed),
+        EAGER: lambda: eager_train(steps, cfg.seed),
+    }
+    example, why = legacy_example()
+    if example is not None:
+        train = example.train
+        impls[COMPAT] = lambda: train(steps=steps, seed=cfg.seed)
+    return impls, why
 
 
 def profile_target(cfg: Config) -> Callable[[], object]:
-    """1,000 steps of the compat program (of the eager one until compat exists), for --profile."""
-    d = data(cfg.seed)
-    ad = compat_api()
-    model = Eager(d) if ad is None else Legacy(ad, d)
-    return lambda: model.train(1000)
+    """1,000 steps of the legacy example (of the eager version until it exists), for --profile."""
+    impls, _ = _impls(cfg, 1000)
+    return impls.get(COMPAT, impls[EAGER])
 
 
 def checks(cfg: Config) -> list[Check]:
-    d = data(cfg.seed)
-    want = numpy_train(d, QUICK_STEPS)
+    impls, why = _impls(cfg, QUICK_STEPS)
+    want = impls.pop(NUMPY)()
     rtol, atol = tolerances(np.float64)
-    names = ("w", "b", "last loss")
-    what = f"{QUICK_STEPS} SGD steps"
-    out = close_all(NAME, f"{EAGER}, {what}", Eager(d).train(QUICK_STEPS), want, names, rtol, atol)
-    ad = compat_api()
-    if ad is None:
-        out.append(
-            Check(NAME, COMPAT, True, "tapediff.graph_compat has no Session yet", skipped=True)
+    out = []
+    for name, fn in impls.items():
+        got = fn()
+        what = f"{name}, {QUICK_STEPS} SGD steps"
+        out += close_all(
+            NAME, what, [got["w"], got["b"]], [want["w"], want["b"]], ("w", "b"), rtol, atol
         )
-        return out
-    got = Legacy(ad, d).train(QUICK_STEPS)
-    return out + close_all(NAME, f"{COMPAT}, {what}", got, want, names, rtol, atol)
+        out.append(close(NAME, f"{what}, losses", got["losses"], want["losses"], rtol, atol))
+    if COMPAT not in impls:
+        out.append(Check(NAME, COMPAT, True, why, skipped=True))
+    return out
 
 
 def run(cfg: Config) -> Section:
     steps = QUICK_STEPS if cfg.quick else FULL_STEPS
-    d = data(cfg.seed)
-    eager = Eager(d)
-    impls = {NUMPY: lambda: numpy_train(d, steps), EAGER: lambda: eager.train(steps)}
-    ad = compat_api()
-    if ad is not None:
-        legacy = Legacy(ad, d)
-        impls[COMPAT] = lambda: legacy.train(steps)
+    impls, why = _impls(cfg, steps)
     plan = Plan(repeats=3, warmup=1, min_sample_s=0.01) if cfg.quick else Plan(3, 0, calls=1)
     times = compare(impls, plan)
     base = times[NUMPY]
-    section = Section(NAME, f"linear regression ({FEATURES} features, batch {BATCH}), SGD")
+    section = Section(
+        NAME, f"{EXAMPLE.name} ({FEATURES} features, batch {BATCH}, a new batch each step), SGD"
+    )
     variant = f"{steps} steps"
     for name, t in times.items():
         section.rows.append(
             Row(variant, name, seconds=t.median, ratio=ratio(t, base), samples=t.samples)
         )
-    if ad is None:
-        section.notes.append("tapediff.graph_compat has no Session yet: compat row not measured")
+    if COMPAT not in times:
+        section.notes.append(f"compat row not measured: {why}")
     else:
         measured = ratio(times[COMPAT], times[EAGER])
         spread = round_ratios(times[COMPAT], times[EAGER])
