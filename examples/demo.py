@@ -24,7 +24,7 @@ def main() -> None:
         return td.tanh(inputs @ w1 + b1) @ w2 + b2
 
     print("Fitting y = sin(2x) with a 1-32-1 tanh network (plain gradient descent):")
-    lr = 0.1
+    lr = 0.05
     for step in range(1501):
         with td.Tape() as tape:  # Variables are watched automatically
             loss = td.mean((model(x) - y) ** 2)
