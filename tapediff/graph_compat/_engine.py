@@ -15,8 +15,8 @@ chosen before the step computes anything, from how many nested tapes each node n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -43,12 +43,15 @@ _CAPTURE: ContextVar[dict[Operation, Operation] | None] = ContextVar(
 class GradRequest:
     """One ``target.backward(seed)`` call and the nodes it gave a gradient to."""
 
-    __slots__ = ("seed", "sources", "target")
+    __slots__ = ("fetched", "seed", "sources", "target")
 
     def __init__(self, target: Operation, seed: Operation | None, sources: list[Operation]):
         self.target = target
         self.seed = seed
         self.sources = sources
+        # The sources whose gradient has been evaluated, by id: a step's single reverse sweep
+        # computes these (and all sources until any has been asked for).
+        self.fetched: dict[int, Operation] = {}
 
 
 _BUILTIN_FORWARD = _Builtin._forward
@@ -306,10 +309,16 @@ class _Evaluation:
                 break
         feeds = self._resolve_feeds(order)
         if order:
-            with self._recording():
+            entered = self._enter()
+            try:
+                if self.tapes:
+                    self._compute_leaves(order, feeds)
                 for node in order:
                     if node not in self.values:
                         self._compute(node, feeds)
+            finally:
+                if entered:
+                    self._exit()
         return [cast(Tensor, self.get(r)) for r in roots]
 
     def _set_feed(self, feed_dict: Mapping[Any, Any] | None) -> None:
@@ -443,21 +452,35 @@ class _Evaluation:
             )
         return resolved
 
-    @contextmanager
-    def _recording(self) -> Iterator[None]:
+    def _enter(self) -> bool:
+        """Make the step's tapes record (unless they already do); True if this call did."""
         if self.active or not self.tapes:
-            yield
-            return
+            return False
         self.active = True
-        try:
-            with ExitStack() as stack:
-                for tape in self.tapes:
-                    stack.enter_context(tape)
-                yield
-        finally:
-            self.active = False
+        for tape in self.tapes:
+            tape.__enter__()
+        return True
 
-    def _compute(self, node: Operation, feeds: Mapping[Operation, Any]) -> None:
+    def _exit(self) -> None:
+        for tape in reversed(self.tapes):
+            tape.__exit__(None, None, None)
+        self.active = False
+
+    def _compute_leaves(self, order: Sequence[Operation], feeds: Mapping[Operation, Any]) -> None:
+        """Compute the nodes without inputs first, and have every tape watch them at once."""
+        watched = []
+        for node in order:
+            if not node.inputs and node not in self.values:
+                value = self._compute(node, feeds, watch=False)
+                if value.dtype.kind in "fc":
+                    watched.append(value)
+        if watched:
+            for tape in self.tapes:
+                tape.watch(watched)
+
+    def _compute(
+        self, node: Operation, feeds: Mapping[Operation, Any], watch: bool = True
+    ) -> Tensor:
         get: Callable[[Operation], Any] = self.values.get if self.parent is None else self.get
         if isinstance(node, OpGradient):
             value = self._gradient(node)
@@ -473,9 +496,10 @@ class _Evaluation:
             value = _sh.reshape(value, value.shape)
         self.value_ids.add(id(value))
         self.values[node] = value
-        if self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
+        if watch and self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
             for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
                 tape.watch(value)
+        return value
 
     def _untracked(self, node: Operation, get: Callable[[Operation], Any]) -> bool:
         """Whether the tapes would not track ``node``'s value by recording its inputs."""
@@ -504,12 +528,13 @@ class _Evaluation:
         key = (target, seed)
         cache = self.grads.setdefault(key, {})
         if source not in cache:
-            # One reverse sweep for every gradient of this backward() call that the step has
-            # values for (all of them in a Session step; those fetched, otherwise).
+            # One reverse sweep for the gradients of this backward() call that the step will
+            # want: in a Session step, those fetched in earlier steps (all of them the first
+            # time); otherwise those this evaluation fetches.
             request = node.request
             pool: Sequence[Operation] = self.sweep_sources.get(key, ())
             if self.step_wide and request.target is target and request.seed is seed:
-                pool = request.sources
+                pool = list(request.fetched.values()) or request.sources
             wanted = [source]
             chosen = {id(source)}
             for n in pool:
@@ -526,6 +551,7 @@ class _Evaluation:
                 if sv.shape != tv.shape:
                     sv = _sh.broadcast_to(sv, tv.shape)
             with ExitStack() as stack:
+                # Inner tapes would only record ops nobody differentiates.
                 for inner in self.tapes[j + 1 :]:
                     stack.enter_context(inner.stop_recording())
                 grads = self.tapes[j].gradient(
@@ -535,6 +561,7 @@ class _Evaluation:
                     unconnected_gradients="zero",
                 )
             cache.update(zip(wanted, grads, strict=True))
+        node.request.fetched[id(source)] = source
         return cache[source]
 
 

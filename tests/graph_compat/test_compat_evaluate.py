@@ -225,3 +225,35 @@ def test_step_key_caches_forward_per_step() -> None:
     assert y.forward({}) == 0.0  # no step key: nothing cached
     assert y.forward({key: 2}) == 0.0
     assert z.forward({key: 2}) == 1.0
+
+
+# ----- simplify -----
+
+
+def test_simplify_folds_constant_subtrees() -> None:
+    folded = ad.OpConstant(np.arange(12)).reshape((3, 4)).transpose().simplify()
+    assert isinstance(folded, ad.OpConstant) and folded.name == "C(4, 3)"
+    np.testing.assert_array_equal(folded.forward(), np.arange(12.0).reshape(3, 4).T)
+    assert ad.simplify(ad.sum(ad.constant([1.0, 2.0]))).name == "3.0"
+
+
+def test_simplify_keeps_other_nodes_and_their_names() -> None:
+    x = ad.OpPlaceholder(shape=(12,), name="X").reshape((3, 4)).transpose()
+    assert x.simplify() is x and x.name == "transpose(reshape(X, shape=(3, 4)))"
+    y = (ad.constant([1.0, 2.0]) + ad.constant([3.0, 4.0])) * ad.placeholder((2,), name="x")
+    assert ad.simplify(y) is y
+    assert y.name == "multiply(add(C(2,), C(2,)), x)"  # names are kept as they were
+    assert isinstance(y.inputs[0], ad.OpConstant)  # inputs are rewritten in place
+    np.testing.assert_array_equal(y.forward({"x": np.ones(2)}), [4.0, 6.0])
+
+
+def test_simplify_with_custom_rewrites() -> None:
+    x = ad.placeholder((2,), name="x")
+    seen = []
+
+    def record(op: ad.Operation) -> ad.Operation:
+        seen.append(op.name)
+        return ad.negative(op)
+
+    result = ad.simplify(ad.exp(x), [record, record])
+    assert seen == ["exp(x)", "(-exp(x))"] and result.name == "(-(-exp(x)))"

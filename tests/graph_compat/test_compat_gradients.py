@@ -296,3 +296,26 @@ def test_reused_node_through_30_doublings_costs_linear_work(
     assert x.gradient.forward() == 2.0**30
     assert len(computes) == 30  # each node computed once
     assert len(vjp_calls) == 60  # one VJP per input of each recorded add
+
+
+def test_backward_called_in_the_middle_of_a_step() -> None:
+    x = ad.variable(np.array([1.0, 2.0]))
+    y = ad.sum(x * x)
+    sess = ad.Session()
+    assert sess.run(y) == 5.0  # the step starts without any gradient requested
+    y.backward()
+    np.testing.assert_allclose(sess.run(x.gradient), [2.0, 4.0])  # the step is redone
+    assert sess.run(y) == 5.0
+
+
+def test_step_key_shares_the_forward_with_gradients() -> None:
+    calls: list[int] = []
+    x = ad.variable(np.array([3.0]))
+    z = ad.sum(ad.exp(_Counted(x, calls)))
+    z.backward()
+    key = ad.Operation.STEP_KEY
+    assert z.forward({key: 5}) == pytest.approx(np.exp(3.0))
+    x.update(np.array([0.0]))
+    np.testing.assert_allclose(x.gradient.forward({key: 5}), np.exp([3.0]))  # same step
+    np.testing.assert_allclose(x.gradient.forward({key: 6}), [1.0])
+    assert len(calls) == 2
