@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import runpy
 from pathlib import Path
@@ -16,6 +17,6 @@ def test_demo_loss_falls_and_gradient_check_passes(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     losses = [float(v) for v in re.findall(r"loss ([0-9.]+)", out)]
     assert len(losses) >= 5
-    assert all(b < a for a, b in zip(losses, losses[1:], strict=False)), losses
+    assert all(b < a for a, b in itertools.pairwise(losses)), losses
     assert losses[-1] < 0.05 * losses[0]
     assert "Gradient check against finite differences: passed" in out
