@@ -256,14 +256,23 @@ def test_session_step_runs_one_forward_and_one_reverse_sweep(
     loss.backward()
     sess = ad.Session()
     feed = {x: np.array([[1.0, 2.0], [0.0, 1.0]])}
+    for step in range(1, 4):
+        sess.prepare()
+        assert sess.run(loss, feed) == 3.5**2 + 1.5**2
+        grads = [sess.run(v.gradient, feed) for v in (w, b, x, hidden)]
+        np.testing.assert_allclose(grads[0], [7.0, 17.0])
+        assert grads[1] == 10.0
+        np.testing.assert_allclose(grads[2], [[7.0, 7.0], [3.0, 3.0]])
+        np.testing.assert_allclose(grads[3], [7.0, 3.0])
+        assert len(calls) == step and len(sweeps) == step
     sess.prepare()
-    assert sess.run(loss, feed) == 3.5**2 + 1.5**2
-    grads = [sess.run(v.gradient, feed) for v in (w, b, x, hidden)]
-    np.testing.assert_allclose(grads[0], [7.0, 17.0])
-    assert grads[1] == 10.0
-    np.testing.assert_allclose(grads[2], [[7.0, 7.0], [3.0, 3.0]])
-    np.testing.assert_allclose(grads[3], [7.0, 3.0])
-    assert len(calls) == 1 and len(sweeps) == 1
+    assert sess.run(loss.gradient, feed) == 1.0  # first fetch of this one: swept with the rest
+    sess.run(w.gradient, feed)
+    assert len(sweeps) == 4
+    sess.prepare()
+    sess.run(w.gradient, feed)
+    sess.run([loss.gradient, b.gradient], feed)
+    assert len(sweeps) == 5
 
 
 def test_reused_node_through_30_doublings_costs_linear_work(
