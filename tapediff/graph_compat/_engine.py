@@ -307,15 +307,16 @@ class _Evaluation:
             self.tapes = [Tape(persistent=True) for _ in range(required)]
             if fresh:
                 break
-        feeds = self._resolve_feeds(order)
         if order:
+            leaves = [node for node in order if not node.inputs]
+            feeds = self._resolve_feeds(leaves)
             entered = self._enter()
             try:
-                if self.tapes:
-                    self._compute_leaves(order, feeds)
+                self._compute_leaves(leaves, feeds)
+                get = self.values.get if self.parent is None else self.get
                 for node in order:
                     if node not in self.values:
-                        self._compute(node, feeds)
+                        self._compute(node, get)
             finally:
                 if entered:
                     self._exit()
@@ -353,6 +354,7 @@ class _Evaluation:
         boundary: list[Operation] = []
         seen: set[int] = set()
         grads: list[OpGradient] = []
+        get = self.values.get if self.parent is None else self.get
         stack: list[tuple[Operation, bool]] = [(r, False) for r in reversed(roots)]
         while stack:
             node, done = stack.pop()
@@ -362,15 +364,19 @@ class _Evaluation:
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            if not isinstance(node, Operation):
-                raise TypeError(f"graph inputs must be Operations; got {type(node).__name__}")
-            if self.get(node) is not None:
+            if get(node) is not None:
                 boundary.append(node)
                 continue
-            if isinstance(node, OpGradient):
+            if type(node) is OpGradient:
                 grads.append(node)
             stack.append((node, True))
-            for inp in reversed(node.inputs):
+            try:
+                inputs = node.inputs
+            except AttributeError:
+                raise TypeError(
+                    f"graph inputs must be Operations; got {type(node).__name__}"
+                ) from None
+            for inp in reversed(inputs):
                 if id(inp) not in seen:
                     stack.append((inp, False))
         if self.parent is not None:
@@ -384,16 +390,16 @@ class _Evaluation:
         if not grads and not self.step_wide and not self.tapes:
             return order, 0
         levels = self.levels
+        levels_get = levels.get
         for node in order:
-            inputs = node.inputs
             lv = 0
-            if isinstance(node, OpGradient):
-                for i, inp in enumerate(inputs):
+            if type(node) is OpGradient:
+                for i, inp in enumerate(node.inputs):
                     # Nodes computed before any gradient was involved have level 0.
-                    lv = max(lv, levels.get(inp, 0) + (i == 0))
+                    lv = max(lv, levels_get(inp, 0) + (i == 0))
             else:
-                for inp in inputs:
-                    li = levels.get(inp, 0)
+                for inp in node.inputs:
+                    li = levels_get(inp, 0)
                     if li > lv:
                         lv = li
             levels[node] = lv
@@ -409,7 +415,7 @@ class _Evaluation:
             _push_needs(node, k, need)
         for node in boundary:
             k = max(need.get(id(node), 0), node._need if step_wide else 0)
-            required = max(required, k + levels.get(node, 0))
+            required = max(required, k + levels_get(node, 0))
         return order, required
 
     def _resolve_feeds(self, order: Sequence[Operation]) -> dict[Operation, Any]:
@@ -466,44 +472,50 @@ class _Evaluation:
             tape.__exit__(None, None, None)
         self.active = False
 
-    def _compute_leaves(self, order: Sequence[Operation], feeds: Mapping[Operation, Any]) -> None:
-        """Compute the nodes without inputs first, and have every tape watch them at once."""
+    def _compute_leaves(self, leaves: Sequence[Operation], feeds: Mapping[Operation, Any]) -> None:
+        """Compute the nodes without inputs; every tape watches them, all at once."""
+        values = self.values
         watched = []
-        for node in order:
-            if not node.inputs and node not in self.values:
-                value = self._compute(node, feeds, watch=False)
-                if value.dtype.kind in "fc":
-                    watched.append(value)
-        if watched:
+        for node in leaves:
+            if node in values:
+                continue
+            if isinstance(node, OpPlaceholder):
+                value = _wrap(feeds[node])
+            elif _is_builtin(node):
+                value = cast(_Builtin, node)._compute()
+            else:
+                value = self._compute_user(node)
+            self._store(node, value)
+            if value.dtype.kind in "fc":
+                watched.append(value)
+        if watched and self.tapes:
             for tape in self.tapes:
                 tape.watch(watched)
 
-    def _compute(
-        self, node: Operation, feeds: Mapping[Operation, Any], watch: bool = True
-    ) -> Tensor:
-        get: Callable[[Operation], Any] = self.values.get if self.parent is None else self.get
-        if isinstance(node, OpGradient):
+    def _compute(self, node: Operation, get: Callable[[Operation], Any]) -> None:
+        if type(node) is OpGradient:
             value = self._gradient(node)
-        elif isinstance(node, OpPlaceholder):
-            value = _wrap(feeds[node])
-        elif type(node)._forward is _BUILTIN_FORWARD:
+        elif _is_builtin(node):
             value = cast(_Builtin, node)._compute(*[get(i) for i in node.inputs])
         else:
             value = self._compute_user(node)
+        value = self._store(node, value)
+        if self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
+            for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
+                tape.watch(value)
+
+    def _store(self, node: Operation, value: Tensor) -> Tensor:
         if id(value) in self.value_ids:
             # Two nodes must never share a tensor (a tape would merge their gradients): a
             # gradient can come back as the very tensor of another node's value.
             value = _sh.reshape(value, value.shape)
         self.value_ids.add(id(value))
         self.values[node] = value
-        if watch and self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
-            for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
-                tape.watch(value)
         return value
 
     def _untracked(self, node: Operation, get: Callable[[Operation], Any]) -> bool:
         """Whether the tapes would not track ``node``'s value by recording its inputs."""
-        if isinstance(node, OpGradient):
+        if type(node) is OpGradient:
             return True
         edges = cast(_Builtin, node)._grad_inputs() if _is_builtin(node) else node.inputs
         for inp in edges:

@@ -152,11 +152,16 @@ def test_backward_through_non_differentiable_ops_raises_at_once(
     assert x.gradient is None and y.gradient is None  # nothing was half-assigned
 
 
-def test_no_gradient_flows_through_ones_like() -> None:
+def test_no_gradient_flows_through_ones_like_or_a_condition() -> None:
     x = ad.variable(np.array([1.0, 2.0]))
     y = ad.sum(ad.ones_like(ad.argmax(x)) * 2.0)
     y.backward()  # argmax only gives ones_like its shape: no error, no gradient
     assert x.gradient is None
+    c = ad.variable(np.array([1.0, 0.0]))
+    z = ad.sum(ad.where(c, x * 3.0, x * x))
+    z.backward()
+    assert c.gradient is None
+    np.testing.assert_allclose(x.gradient.forward(), [3.0, 4.0])
 
 
 # ----- second and higher order -----

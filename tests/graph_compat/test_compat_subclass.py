@@ -156,6 +156,20 @@ def test_user_op_gradient_parts_add_up_and_unused_inputs_get_none() -> None:
     assert k.gradient is None
 
 
+def test_gradients_a_user_op_passes_to_non_inputs_are_ignored() -> None:
+    other = ad.variable(np.ones(3))
+
+    class Leaky(OpCube):
+        def _backward(self, gradient: ad.Operation) -> None:
+            super()._backward(gradient)
+            other.backward(gradient)
+
+    x = ad.variable(XV)
+    ad.sum(Leaky(x)).backward()
+    assert other.gradient is None
+    np.testing.assert_allclose(x.gradient.forward(), 3 * XV**2)
+
+
 def test_user_op_forward_runs_once_per_step_and_reads_computed_inputs() -> None:
     x = ad.variable(XV)
     inner = OpCube(x)
