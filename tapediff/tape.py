@@ -278,9 +278,13 @@ class Tape:
 
         found: dict[int, Tensor] = {}
         previous, self._recording = self._recording, False
+        # Popping from the end walks the records in reverse; when consuming, the tape's own list
+        # is popped, so each record is freed as soon as it has been replayed.
+        stack = records if consume else records.copy()
+        pop = stack.pop
         try:
-            order = _drain(records) if consume else reversed(records)
-            for prim, inputs, out, params in order:
+            while stack:
+                prim, inputs, out, params = pop()
                 g = pending.pop(id(out), None)
                 if g is None:
                     continue
@@ -299,12 +303,12 @@ class Tape:
                         continue
                     ct = vjp(g, out, *inputs, **params)
                     xa = x._array
-                    if (
-                        type(ct) is not Tensor
-                        or ct._array.shape != xa.shape
-                        or ct._array.dtype != xa.dtype
-                    ):
+                    if type(ct) is not Tensor or ct._array.shape != xa.shape:
                         ct = _fit(prim, i, ct, x)
+                    else:
+                        dt = ct._array.dtype
+                        if dt is not xa.dtype and dt != xa.dtype:
+                            ct = _fit(prim, i, ct, x)
                     prev = pending.get(xid)
                     pending[xid] = ct if prev is None else add(prev, ct)
         finally:
@@ -360,12 +364,6 @@ def _unconnected(
         "through a non-differentiable op such as argmax, a comparison or stop_gradient, or "
         "the ops ran while the tape was not recording)"
     )
-
-
-def _drain(records: list[Record]) -> Iterator[Record]:
-    """Pop records from the end, so each is freed as soon as it has been replayed."""
-    while records:
-        yield records.pop()
 
 
 def _record(

@@ -18,7 +18,8 @@ Shape: TypeAlias = "int | tuple[int, ...]"
 
 
 def _readonly(a: Array) -> Array:
-    view = a.view()
+    # A 0-d result may be held as a NumPy scalar; asarray makes it (a fresh) 0-d array.
+    view = a.view() if type(a) is np.ndarray else np.asarray(a)
     view.flags.writeable = False
     return view
 
@@ -30,6 +31,8 @@ class Tensor:
     # Make NumPy defer to our reflected operators: ndarray + Tensor -> Tensor.__radd__.
     __array_ufunc__ = None
 
+    # An ndarray, or a NumPy scalar for a 0-d op result (scalar arithmetic is several times
+    # faster than 0-d array arithmetic, and NumPy treats the two alike).
     _array: Array
 
     def __init__(self, data: TensorLike, dtype: npt.DTypeLike | None = None) -> None:
@@ -83,9 +86,9 @@ class Tensor:
 
     def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> Array:
         if dtype is not None and np.dtype(dtype) != self._array.dtype:
-            return self._array.astype(dtype)
+            return np.asarray(self._array).astype(dtype)
         if copy:
-            return self._array.copy()
+            return np.array(self._array, copy=True)
         return _readonly(self._array)
 
     def __len__(self) -> int:
@@ -116,7 +119,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(self._array, separator=", ", prefix="tensor(")
+        body = np.array2string(np.asarray(self._array), separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self._array.dtype})"
 
     def __copy__(self) -> Tensor:
@@ -126,35 +129,36 @@ class Tensor:
         return self
 
     # ----- arithmetic operators -----
+    # These call the primitives directly: one Python call less on the hottest path.
     def __add__(self, other: TensorLike) -> Tensor:
-        return _ew.add(self, other)
+        return _ew._add.bind2(self, other)
 
     def __radd__(self, other: TensorLike) -> Tensor:
-        return _ew.add(other, self)
+        return _ew._add.bind2(other, self)
 
     def __sub__(self, other: TensorLike) -> Tensor:
-        return _ew.subtract(self, other)
+        return _ew._subtract.bind2(self, other)
 
     def __rsub__(self, other: TensorLike) -> Tensor:
-        return _ew.subtract(other, self)
+        return _ew._subtract.bind2(other, self)
 
     def __mul__(self, other: TensorLike) -> Tensor:
-        return _ew.multiply(self, other)
+        return _ew._multiply.bind2(self, other)
 
     def __rmul__(self, other: TensorLike) -> Tensor:
-        return _ew.multiply(other, self)
+        return _ew._multiply.bind2(other, self)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
-        return _ew.divide(self, other)
+        return _ew._divide.bind2(self, other)
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
-        return _ew.divide(other, self)
+        return _ew._divide.bind2(other, self)
 
     def __pow__(self, other: TensorLike) -> Tensor:
-        return _ew.power(self, other)
+        return _ew._power.bind2(self, other)
 
     def __rpow__(self, other: TensorLike) -> Tensor:
-        return _ew.power(other, self)
+        return _ew._power.bind2(other, self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return _la.matmul(self, other)
@@ -163,7 +167,7 @@ class Tensor:
         return _la.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return _ew.negative(self)
+        return _ew._negative.bind1(self)
 
     def __pos__(self) -> Tensor:
         return self

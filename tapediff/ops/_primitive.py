@@ -25,6 +25,9 @@ VJP: TypeAlias = Callable[..., Tensor]
 _ndarray = np.ndarray
 _asarray = np.asarray
 _new = object.__new__
+_generic = np.generic
+# Shared by every record of a primitive without static parameters; never mutated.
+_NO_PARAMS: dict[str, Any] = {}
 
 
 class Primitive:
@@ -48,29 +51,56 @@ class Primitive:
 
     def bind(self, *args: Any, **params: Any) -> Tensor:
         """Run the forward on the inputs' arrays; record it on each tape that tracks an input."""
-        # The common arities are unrolled: this is the per-op overhead every eager call pays.
-        n = len(args)
         try:
-            if n == 1:
-                a = args[0]
-                result = self.forward(a._array if isinstance(a, Tensor) else a, **params)
-            elif n == 2:
-                a, b = args
-                result = self.forward(
-                    a._array if isinstance(a, Tensor) else a,
-                    b._array if isinstance(b, Tensor) else b,
-                    **params,
-                )
-            else:
-                result = self.forward(
-                    *[a._array if isinstance(a, Tensor) else a for a in args], **params
-                )
+            result = self.forward(
+                *[a._array if isinstance(a, Tensor) else a for a in args], **params
+            )
         except ValueError as e:
             raise _shape_error(self.name, args, e) from e
-        if type(result) is not _ndarray:
+        return self._finish(result, args, params)
+
+    # bind1/bind2: the same for one or two inputs and no static parameters, unrolled because
+    # this is the per-op overhead every eager call pays (operators and elementwise ops use them).
+    def bind1(self, a: Any) -> Tensor:
+        """``bind`` for a primitive with one input and no static parameters."""
+        try:
+            result = self.forward(a._array if isinstance(a, Tensor) else a)
+        except ValueError as e:
+            raise _shape_error(self.name, (a,), e) from e
+        if type(result) is not _ndarray and not isinstance(result, _generic):
             result = _asarray(result)
-        elif result.base is not None:
-            result = _own(result, args)
+        out: Tensor = _new(Tensor)
+        out._array = result
+        if self.vjps is not None:
+            tapes = _ACTIVE.get()
+            if tapes:
+                _record(tapes, self, (a,), out, _NO_PARAMS)
+        return out
+
+    def bind2(self, a: Any, b: Any) -> Tensor:
+        """``bind`` for a primitive with two inputs and no static parameters."""
+        try:
+            result = self.forward(
+                a._array if isinstance(a, Tensor) else a, b._array if isinstance(b, Tensor) else b
+            )
+        except ValueError as e:
+            raise _shape_error(self.name, (a, b), e) from e
+        if type(result) is not _ndarray and not isinstance(result, _generic):
+            result = _asarray(result)
+        out: Tensor = _new(Tensor)
+        out._array = result
+        if self.vjps is not None:
+            tapes = _ACTIVE.get()
+            if tapes:
+                _record(tapes, self, (a, b), out, _NO_PARAMS)
+        return out
+
+    def _finish(self, result: Any, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+        if type(result) is _ndarray:
+            if result.base is not None:
+                result = _own(result, args)
+        elif not isinstance(result, _generic):
+            result = _asarray(result)
         out: Tensor = _new(Tensor)
         out._array = result
         if self.vjps is not None:

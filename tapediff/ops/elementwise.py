@@ -74,7 +74,7 @@ _add.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: g)
 
 def add(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 + x2`` (numpy.add)."""
-    return _add.bind(x1, x2)
+    return _add.bind2(x1, x2)
 
 
 _subtract = primitive("subtract")(np.subtract)
@@ -83,7 +83,7 @@ _subtract.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: negative(g))
 
 def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 - x2`` (numpy.subtract)."""
-    return _subtract.bind(x1, x2)
+    return _subtract.bind2(x1, x2)
 
 
 _multiply = primitive("multiply")(np.multiply)
@@ -92,7 +92,7 @@ _multiply.defvjp(lambda g, out, x1, x2: g * x2, lambda g, out, x1, x2: g * x1)
 
 def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 * x2`` (numpy.multiply)."""
-    return _multiply.bind(x1, x2)
+    return _multiply.bind2(x1, x2)
 
 
 _divide = primitive("divide")(np.divide)
@@ -101,7 +101,7 @@ _divide.defvjp(lambda g, out, x1, x2: g / x2, lambda g, out, x1, x2: -g * out / 
 
 def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise true division ``x1 / x2`` (numpy.divide)."""
-    return _divide.bind(x1, x2)
+    return _divide.bind2(x1, x2)
 
 
 _negative = primitive("negative")(np.negative)
@@ -110,7 +110,7 @@ _negative.defvjp(lambda g, out, x: negative(g))
 
 def negative(x: TensorLike) -> Tensor:
     """Elementwise ``-x`` (numpy.negative)."""
-    return _negative.bind(x)
+    return _negative.bind1(x)
 
 
 def _log_base(x1: Any) -> Tensor:
@@ -128,7 +128,7 @@ _power.defvjp(
 
 def power(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 ** x2`` (numpy.power)."""
-    return _power.bind(x1, x2)
+    return _power.bind2(x1, x2)
 
 
 _square = primitive("square")(np.square)
@@ -137,7 +137,7 @@ _square.defvjp(lambda g, out, x: g * (2 * x))
 
 def square(x: TensorLike) -> Tensor:
     """Elementwise ``x ** 2`` (numpy.square)."""
-    return _square.bind(x)
+    return _square.bind1(x)
 
 
 _sqrt = primitive("sqrt")(np.sqrt)
@@ -146,7 +146,7 @@ _sqrt.defvjp(lambda g, out, x: g / (2 * out))
 
 def sqrt(x: TensorLike) -> Tensor:
     """Elementwise square root (numpy.sqrt)."""
-    return _sqrt.bind(x)
+    return _sqrt.bind1(x)
 
 
 _absolute = primitive("absolute")(np.absolute)
@@ -155,7 +155,7 @@ _absolute.defvjp(lambda g, out, x: g * sign(x))
 
 def absolute(x: TensorLike) -> Tensor:
     """Elementwise ``|x|`` (numpy.absolute); its gradient at 0 is 0."""
-    return _absolute.bind(x)
+    return _absolute.bind1(x)
 
 
 abs = absolute
@@ -168,7 +168,7 @@ _exp.defvjp(lambda g, out, x: g * out)
 
 def exp(x: TensorLike) -> Tensor:
     """Elementwise ``e ** x`` (numpy.exp)."""
-    return _exp.bind(x)
+    return _exp.bind1(x)
 
 
 _expm1 = primitive("expm1")(np.expm1)
@@ -177,7 +177,7 @@ _expm1.defvjp(lambda g, out, x: g * (out + 1))
 
 def expm1(x: TensorLike) -> Tensor:
     """Elementwise ``e ** x - 1``, accurate near 0 (numpy.expm1)."""
-    return _expm1.bind(x)
+    return _expm1.bind1(x)
 
 
 _log = primitive("log")(np.log)
@@ -186,7 +186,7 @@ _log.defvjp(lambda g, out, x: g / x)
 
 def log(x: TensorLike) -> Tensor:
     """Elementwise natural logarithm (numpy.log)."""
-    return _log.bind(x)
+    return _log.bind1(x)
 
 
 _log1p = primitive("log1p")(np.log1p)
@@ -195,7 +195,7 @@ _log1p.defvjp(lambda g, out, x: g / (1 + x))
 
 def log1p(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate near 0 (numpy.log1p)."""
-    return _log1p.bind(x)
+    return _log1p.bind1(x)
 
 
 # ----- trigonometric and hyperbolic -----
@@ -206,7 +206,7 @@ _sin.defvjp(lambda g, out, x: g * cos(x))
 
 def sin(x: TensorLike) -> Tensor:
     """Elementwise sine (numpy.sin)."""
-    return _sin.bind(x)
+    return _sin.bind1(x)
 
 
 _cos = primitive("cos")(np.cos)
@@ -215,7 +215,7 @@ _cos.defvjp(lambda g, out, x: -g * sin(x))
 
 def cos(x: TensorLike) -> Tensor:
     """Elementwise cosine (numpy.cos)."""
-    return _cos.bind(x)
+    return _cos.bind1(x)
 
 
 _tan = primitive("tan")(np.tan)
@@ -224,7 +224,7 @@ _tan.defvjp(lambda g, out, x: g * (1 + square(out)))
 
 def tan(x: TensorLike) -> Tensor:
     """Elementwise tangent (numpy.tan)."""
-    return _tan.bind(x)
+    return _tan.bind1(x)
 
 
 _tanh = primitive("tanh")(np.tanh)
@@ -233,7 +233,7 @@ _tanh.defvjp(lambda g, out, x: g * (1 - square(out)))
 
 def tanh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic tangent (numpy.tanh)."""
-    return _tanh.bind(x)
+    return _tanh.bind1(x)
 
 
 # ----- activations -----
@@ -250,7 +250,7 @@ _sigmoid.defvjp(lambda g, out, x: g * (out * (1 - out)))
 
 def sigmoid(x: TensorLike) -> Tensor:
     """Elementwise logistic function ``1 / (1 + e ** -x)``."""
-    return _sigmoid.bind(x)
+    return _sigmoid.bind1(x)
 
 
 @primitive("relu")
@@ -263,7 +263,7 @@ _relu.defvjp(lambda g, out, x: where(greater(x, 0), g, 0.0))
 
 def relu(x: TensorLike) -> Tensor:
     """Elementwise ``max(x, 0)``; its gradient at 0 is 0."""
-    return _relu.bind(x)
+    return _relu.bind1(x)
 
 
 @primitive("softplus")
@@ -276,7 +276,7 @@ _softplus.defvjp(lambda g, out, x: g * sigmoid(x))
 
 def softplus(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + e ** x)``, computed without overflow."""
-    return _softplus.bind(x)
+    return _softplus.bind1(x)
 
 
 # ----- selection -----
@@ -298,7 +298,7 @@ _maximum.defvjp(
 
 def maximum(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise maximum (numpy.maximum); ties split the gradient evenly."""
-    return _maximum.bind(x1, x2)
+    return _maximum.bind2(x1, x2)
 
 
 _minimum = primitive("minimum")(np.minimum)
@@ -310,7 +310,7 @@ _minimum.defvjp(
 
 def minimum(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise minimum (numpy.minimum); ties split the gradient evenly."""
-    return _minimum.bind(x1, x2)
+    return _minimum.bind2(x1, x2)
 
 
 @primitive("clip")
@@ -381,22 +381,22 @@ _round.defvjp(_zeros_vjp)
 
 def sign(x: TensorLike) -> Tensor:
     """Elementwise sign (numpy.sign); zero gradient."""
-    return _sign.bind(x)
+    return _sign.bind1(x)
 
 
 def floor(x: TensorLike) -> Tensor:
     """Elementwise floor (numpy.floor); zero gradient."""
-    return _floor.bind(x)
+    return _floor.bind1(x)
 
 
 def ceil(x: TensorLike) -> Tensor:
     """Elementwise ceiling (numpy.ceil); zero gradient."""
-    return _ceil.bind(x)
+    return _ceil.bind1(x)
 
 
 def trunc(x: TensorLike) -> Tensor:
     """Elementwise truncation toward zero (numpy.trunc); zero gradient."""
-    return _trunc.bind(x)
+    return _trunc.bind1(x)
 
 
 def round(x: TensorLike, decimals: int = 0) -> Tensor:
@@ -440,44 +440,44 @@ _isfinite = primitive("isfinite")(np.isfinite)
 
 def equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 == x2`` (numpy.equal); not differentiable."""
-    return _equal.bind(x1, x2)
+    return _equal.bind2(x1, x2)
 
 
 def not_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 != x2`` (numpy.not_equal); not differentiable."""
-    return _not_equal.bind(x1, x2)
+    return _not_equal.bind2(x1, x2)
 
 
 def less(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 < x2`` (numpy.less); not differentiable."""
-    return _less.bind(x1, x2)
+    return _less.bind2(x1, x2)
 
 
 def less_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 <= x2`` (numpy.less_equal); not differentiable."""
-    return _less_equal.bind(x1, x2)
+    return _less_equal.bind2(x1, x2)
 
 
 def greater(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 > x2`` (numpy.greater); not differentiable."""
-    return _greater.bind(x1, x2)
+    return _greater.bind2(x1, x2)
 
 
 def greater_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 >= x2`` (numpy.greater_equal); not differentiable."""
-    return _greater_equal.bind(x1, x2)
+    return _greater_equal.bind2(x1, x2)
 
 
 def logical_not(x: TensorLike) -> Tensor:
     """Elementwise logical NOT (numpy.logical_not); not differentiable."""
-    return _logical_not.bind(x)
+    return _logical_not.bind1(x)
 
 
 def isnan(x: TensorLike) -> Tensor:
     """Elementwise NaN test (numpy.isnan); not differentiable."""
-    return _isnan.bind(x)
+    return _isnan.bind1(x)
 
 
 def isfinite(x: TensorLike) -> Tensor:
     """Elementwise finiteness test (numpy.isfinite); not differentiable."""
-    return _isfinite.bind(x)
+    return _isfinite.bind1(x)

@@ -121,7 +121,9 @@ def _scatter_add(a: Any, values: Any, key: Any) -> Any:
     _check_values("scatter_add", a, values)
     result = a.copy()
     if _has_int_array(key):
-        np.add.at(result, key, values)
+        # Broadcast values up front: NumPy 2.4's ufunc.at mis-broadcasts lower-rank values
+        # against a multi-dimensional index array (wrong sums, even NaN from unread memory).
+        np.add.at(result, key, np.broadcast_to(values, result[key].shape))
     else:  # every element selected at most once: plain (faster) in-place add
         result[key] += values
     return result

@@ -285,3 +285,15 @@ def test_take_errors() -> None:
         td.take(X, [0], mode="nearest")  # type: ignore[arg-type]
     with pytest.raises(IndexError, match="empty axis"):
         td.take(np.ones((2, 0)), [1], axis=1, mode="wrap")
+
+
+def test_scatter_add_broadcasts_values_against_a_2d_index_array() -> None:
+    # NumPy 2.4's np.add.at gets this case wrong (NaN or missing sums); tapediff must not.
+    a = np.array([1.5, -0.5, -1.5])
+    idx = np.array([[-2, 2, 2, 2], [0, 2, 2, 2], [2, 2, 2, 2]])
+    values = np.array([1.0, 2.0, 3.0, 4.0])
+    want = a.copy()
+    for (_, j), k in np.ndenumerate(idx):
+        want[k] += values[j]
+    got = td.scatter_add(td.tensor(a), (idx,), td.tensor(values))
+    np.testing.assert_allclose(got.numpy(), want)
