@@ -15,8 +15,7 @@ chosen before the step computes anything, from how many nested tapes each node n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -131,6 +130,7 @@ def _user_vjp(
 
 
 _user_op.defvjp_argnum(_user_vjp)
+_user_op.tensor_vjp = True  # its VJP evaluates user graph code, which expects tensors
 
 
 # ----- backward(): give every upstream node a deferred gradient -----
@@ -251,9 +251,16 @@ def _raise_needs(target: Operation) -> None:
 class _Evaluation:
     """The values of one step (or one ``forward()`` call), and the tapes they were recorded on."""
 
-    def __init__(self, step_wide: bool = False, parent: _Evaluation | None = None) -> None:
+    def __init__(
+        self,
+        step_wide: bool = False,
+        parent: _Evaluation | None = None,
+        plans: PlanCache | None = None,
+    ) -> None:
         # step_wide: later fetches of the step may ask gradients this one does not mention.
         self.step_wide = step_wide
+        # Plans of a step's first run, kept by a Session from one step to the next.
+        self.plans = plans
         # A child evaluation (a user op's VJP) reads its parent's values and owns no tape.
         self.parent = parent
         self.values: dict[Operation, Tensor] = {}
@@ -313,10 +320,7 @@ class _Evaluation:
             entered = self._enter()
             try:
                 self._compute_leaves(leaves, feeds)
-                get = self.values.get if self.parent is None else self.get
-                for node in order:
-                    if node not in self.values:
-                        self._compute(node, get)
+                self._compute_all(order)
             finally:
                 if entered:
                     self._exit()
@@ -350,6 +354,21 @@ class _Evaluation:
 
     def _plan(self, roots: Sequence[Operation]) -> tuple[list[Operation], int]:
         """The nodes still to compute (inputs first) and the number of tapes the step needs."""
+        plans = self.plans
+        if plans is None:
+            return self._walk(roots)[:2]
+        plan = plans.lookup(roots, self.values)
+        if plan is None:
+            order, required, boundary = self._walk(roots)
+            plans.store(roots, order, boundary, required, self.levels)
+            return order, required
+        order, required, levels, grads = plan
+        self.levels.update(levels)
+        for g in grads:
+            self.sweep_sources.setdefault(_sweep_key(g), []).append(g.inputs[1])
+        return order, required
+
+    def _walk(self, roots: Sequence[Operation]) -> tuple[list[Operation], int, list[Operation]]:
         order: list[Operation] = []
         boundary: list[Operation] = []
         seen: set[int] = set()
@@ -384,11 +403,11 @@ class _Evaluation:
                 raise NotImplementedError(
                     "a user op's _backward() graph cannot contain .gradient nodes"
                 )
-            return order, 0
+            return order, 0, boundary
         for g in grads:
             self.sweep_sources.setdefault(_sweep_key(g), []).append(g.inputs[1])
         if not grads and not self.step_wide and not self.tapes:
-            return order, 0
+            return order, 0, boundary
         levels = self.levels
         levels_get = levels.get
         for node in order:
@@ -416,7 +435,7 @@ class _Evaluation:
         for node in boundary:
             k = max(need.get(id(node), 0), node._need if step_wide else 0)
             required = max(required, k + levels_get(node, 0))
-        return order, required
+        return order, required, boundary
 
     def _resolve_feeds(self, order: Sequence[Operation]) -> dict[Operation, Any]:
         """The fed arrays of the placeholders in ``order``, checked against their shapes."""
@@ -441,9 +460,12 @@ class _Evaluation:
                 continue
             arr = np.asarray(value)
             expected = node.shape
-            if arr.ndim != len(expected) or any(
-                d is not None and d != n for d, n in zip(expected, arr.shape, strict=False)
-            ):
+            fits = arr.ndim == len(expected)
+            if fits:
+                for d, n in zip(expected, arr.shape, strict=True):
+                    if d is not None and d != n:
+                        fits = False
+            if not fits:
                 raise ValueError(
                     f"placeholder {node.name}: fed a value of shape {arr.shape}, expected shape "
                     f"{expected} (None matches any length)"
@@ -481,48 +503,62 @@ class _Evaluation:
                 continue
             if isinstance(node, OpPlaceholder):
                 value = _wrap(feeds[node])
-            elif _is_builtin(node):
+            elif type(node)._forward is _BUILTIN_FORWARD:
                 value = cast(_Builtin, node)._compute()
             else:
                 value = self._compute_user(node)
-            self._store(node, value)
-            if value.dtype.kind in "fc":
+            value = self._store(node, value)
+            if value._array.dtype.kind in "fc":
                 watched.append(value)
         if watched and self.tapes:
             for tape in self.tapes:
                 tape.watch(watched)
 
-    def _compute(self, node: Operation, get: Callable[[Operation], Any]) -> None:
-        if type(node) is OpGradient:
-            value = self._gradient(node)
-        elif _is_builtin(node):
-            value = cast(_Builtin, node)._compute(*[get(i) for i in node.inputs])
-        else:
-            value = self._compute_user(node)
-        value = self._store(node, value)
-        if self.tapes and value.dtype.kind in "fc" and self._untracked(node, get):
-            for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
-                tape.watch(value)
+    def _compute_all(self, order: Sequence[Operation]) -> None:
+        """Compute the nodes of ``order`` not computed yet (the hot loop of every step)."""
+        values = self.values
+        ids = self.value_ids
+        get = values.get if self.parent is None else self.get
+        tapes = self.tapes
+        for node in order:
+            if node in values:
+                continue
+            cls = type(node)
+            if cls is OpGradient:
+                value = self._store(node, self._gradient(cast(OpGradient, node)))
+                if tapes and value._array.dtype.kind in "fc":
+                    # A gradient nothing recorded (zeros) must still be tracked.
+                    self._watch(node, value)
+                continue
+            if cls._forward is _BUILTIN_FORWARD:
+                builtin = cast(_Builtin, node)
+                value = builtin._compute(*[get(i) for i in node.inputs])
+                edges = builtin._grad_inputs()
+            else:
+                value = self._compute_user(node)
+                edges = node.inputs
+            if id(value) in ids:
+                value = _distinct(value)
+            ids.add(id(value))
+            values[node] = value
+            if tapes and value._array.dtype.kind in "fc":
+                for inp in edges:
+                    v = get(inp)
+                    if v is not None and v._array.dtype.kind in "fc":
+                        break  # the tapes track it through the op they recorded
+                else:
+                    self._watch(node, value)
+
+    def _watch(self, node: Operation, value: Tensor) -> None:
+        for tape in self.tapes[: len(self.tapes) - self.levels[node]]:
+            tape.watch(value)
 
     def _store(self, node: Operation, value: Tensor) -> Tensor:
         if id(value) in self.value_ids:
-            # Two nodes must never share a tensor (a tape would merge their gradients): a
-            # gradient can come back as the very tensor of another node's value.
-            value = _sh.reshape(value, value.shape)
+            value = _distinct(value)
         self.value_ids.add(id(value))
         self.values[node] = value
         return value
-
-    def _untracked(self, node: Operation, get: Callable[[Operation], Any]) -> bool:
-        """Whether the tapes would not track ``node``'s value by recording its inputs."""
-        if type(node) is OpGradient:
-            return True
-        edges = cast(_Builtin, node)._grad_inputs() if _is_builtin(node) else node.inputs
-        for inp in edges:
-            v = get(inp)
-            if v is not None and v.dtype.kind in "fc":
-                return False
-        return True
 
     def _compute_user(self, node: Operation) -> Tensor:
         inputs = [self.get(i) for i in node.inputs]
@@ -562,19 +598,96 @@ class _Evaluation:
                 sv = self.values[seed]
                 if sv.shape != tv.shape:
                     sv = _sh.broadcast_to(sv, tv.shape)
-            with ExitStack() as stack:
-                # Inner tapes would only record ops nobody differentiates.
-                for inner in self.tapes[j + 1 :]:
-                    stack.enter_context(inner.stop_recording())
-                grads = self.tapes[j].gradient(
-                    tv,
-                    [self.values[n] for n in wanted],
-                    output_gradients=sv,
-                    unconnected_gradients="zero",
-                )
+            sources = [self.values[n] for n in wanted]
+            # Only the tapes outside tape j record its reverse sweep (the higher-order terms);
+            # tape j and the inner ones step aside while it runs.
+            suspended = self.tapes[j:] if self.active else []
+            for tape in reversed(suspended):
+                tape.__exit__(None, None, None)
+            try:
+                grads = self.tapes[j].gradient(tv, sources, sv, unconnected_gradients="zero")
+            finally:
+                for tape in suspended:
+                    tape.__enter__()
             cache.update(zip(wanted, grads, strict=True))
         node.request.fetched[id(source)] = source
         return cache[source]
+
+
+class PlanCache:
+    """Plans of recent steps' runs, reused while the graph and the step's progress match.
+
+    A plan is the walk of the graph above the fetches: the nodes to compute in order, their
+    levels and the number of tapes the step needs. It stays valid while every node keeps the
+    same inputs and ``_need`` (which ``backward()`` raises), and the same nodes are already
+    computed in the step; all of that is checked on each use.
+    """
+
+    LIMIT = 16  # plans kept (the oldest goes first): legacy loops fetch a few fixed ops
+
+    def __init__(self) -> None:
+        self._plans: dict[tuple[int, ...], _Plan] = {}
+
+    def lookup(
+        self, roots: Sequence[Operation], values: Mapping[Operation, Any]
+    ) -> tuple[list[Operation], int, dict[Operation, int], list[OpGradient]] | None:
+        plan = self._plans.get(tuple(map(id, roots)))
+        if plan is None:
+            return None
+        if any(a is not b for a, b in zip(plan.roots, roots, strict=True)):
+            return None
+        for node, inputs, copy, need in plan.checks:
+            if node.inputs is not inputs or inputs != copy or node._need != need:
+                return None
+            if node in values:
+                return None
+        for node, need in plan.boundary:
+            if node._need != need or node not in values:
+                return None
+        return plan.order, plan.required, plan.levels, plan.grads
+
+    def store(
+        self,
+        roots: Sequence[Operation],
+        order: list[Operation],
+        boundary: list[Operation],
+        required: int,
+        levels: dict[Operation, int],
+    ) -> None:
+        key = tuple(map(id, roots))
+        self._plans.pop(key, None)
+        if len(self._plans) >= self.LIMIT:
+            del self._plans[next(iter(self._plans))]
+        self._plans[key] = _Plan(roots, order, boundary, required, levels)
+
+
+class _Plan:
+    __slots__ = ("boundary", "checks", "grads", "levels", "order", "required", "roots")
+
+    def __init__(
+        self,
+        roots: Sequence[Operation],
+        order: list[Operation],
+        boundary: list[Operation],
+        required: int,
+        levels: dict[Operation, int],
+    ) -> None:
+        self.roots = tuple(roots)
+        self.order = list(order)
+        self.required = required
+        self.levels = {n: levels.get(n, 0) for n in order}
+        self.grads = [n for n in order if type(n) is OpGradient]
+        self.checks = [(n, n.inputs, list(n.inputs), n._need) for n in order]
+        self.boundary = [(n, n._need) for n in boundary]
+
+
+def _distinct(value: Tensor) -> Tensor:
+    """A new tensor equal to ``value``, for a node whose value is another node's tensor.
+
+    Two nodes must never share a tensor (a tape would merge their gradients); a gradient can
+    come back as the very tensor of another node's value.
+    """
+    return _sh.reshape(value, value.shape)
 
 
 def _sweep_key(node: OpGradient) -> tuple[Operation, Operation | None]:

@@ -244,7 +244,7 @@ class OpVariable(_Builtin):
         else:
             value = np.array(initializer, dtype=np.float64)
             self.shape = value.shape
-        self._value = self._stored(value)
+        self._value = self._stored(np.array(value))
         self.inputs = []
         super().__init__(**kwargs)
 
@@ -263,13 +263,17 @@ class OpVariable(_Builtin):
 
     @staticmethod
     def _stored(value: Any) -> Any:
-        arr = np.array(value)
-        if not np.issubdtype(arr.dtype, np.inexact):
+        if value.dtype.kind not in "fc":
             # Integer weights would get no gradient and truncate updates.
-            arr = arr.astype(np.float64)
-        return arr
+            return value.astype(np.float64)
+        return value
 
     def _checked(self, value: Any, method: str) -> Any:
+        if isinstance(value, Operation):
+            raise TypeError(
+                f"{method}: expected an array, got the graph node {_short(value)}; evaluate it "
+                "first (e.g. sess.run(var.gradient, feed_dict))"
+            )
         arr = np.asarray(value)
         expected = tuple(self.shape)
         if arr.shape != expected:
@@ -279,11 +283,12 @@ class OpVariable(_Builtin):
 
     def update(self, value: Any) -> None:
         """Replace the value; its shape must equal the variable's (no broadcasting)."""
-        self._value = self._stored(self._checked(value, "update"))
+        self._value = self._stored(np.array(self._checked(value, "update")))
 
     def update_add(self, delta: Any) -> None:
         """Add ``delta`` to the value; its shape must equal the variable's."""
-        self._value = self._stored(self._checked(delta, "update_add") + self._value)
+        # 0-d + 0-d gives a NumPy scalar: keep an array.
+        self._value = self._stored(np.asarray(self._checked(delta, "update_add") + self._value))
 
 
 class _Filled(_Builtin):

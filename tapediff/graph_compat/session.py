@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._engine import _Evaluation, to_numpy
+from ._engine import PlanCache, _Evaluation, to_numpy
 from .operation import Operation
 
 __all__ = ["Session"]
@@ -21,6 +21,7 @@ class Session:
 
     def __init__(self) -> None:
         self._step: _Evaluation | None = None
+        self._plans = PlanCache()
 
     def prepare(self) -> None:
         """Start a new step: the next run recomputes everything."""
@@ -43,7 +44,7 @@ class Session:
             if not isinstance(op, Operation):
                 raise TypeError(f"Session.run: cannot fetch {type(op).__name__}; expected an op")
         if self._step is None:
-            self._step = _Evaluation(step_wide=True)
+            self._step = _Evaluation(step_wide=True, plans=self._plans)
         values = [to_numpy(v) for v in self._step.evaluate(ops, feed_dict)]
         if isinstance(fetches, Operation):
             return values[0]
