@@ -42,7 +42,7 @@ _CAPTURE: ContextVar[dict[Operation, Operation] | None] = ContextVar(
 class GradRequest:
     """One ``target.backward(seed)`` call and the nodes it gave a gradient to."""
 
-    __slots__ = ("fetched", "seed", "sources", "target")
+    __slots__ = ("fetched", "nodes", "seed", "sources", "target")
 
     def __init__(self, target: Operation, seed: Operation | None, sources: list[Operation]):
         self.target = target
@@ -51,6 +51,8 @@ class GradRequest:
         # The sources whose gradient has been evaluated, by id: a step's single reverse sweep
         # computes these (and all sources until any has been asked for).
         self.fetched: dict[int, Operation] = {}
+        # The gradient node made for each source, by the source's id.
+        self.nodes: dict[int, OpGradient] = {}
 
 
 _BUILTIN_FORWARD = _Builtin._forward
@@ -151,7 +153,7 @@ def backward(op: Operation, gradient: Any) -> None:
     sources = _differentiable_nodes(op)
     request = GradRequest(op, seed, sources)
     for node in sources:
-        g = OpGradient(request, node)
+        g = request.nodes[id(node)] = OpGradient(request, node)
         prev = node.gradient
         node.gradient = OpAdd(prev, g) if isinstance(prev, Operation) else g
     _raise_needs(op)
@@ -300,8 +302,13 @@ class _Evaluation:
         ``feed_dict`` adds to the step's feeds (a placeholder keeps the value it was first
         computed with until the step ends); ``new_feed=False`` keeps the feeds as they are.
         """
-        if self.parent is None and new_feed:
-            self._set_feed(feed_dict)
+        if self.parent is None:
+            if new_feed:
+                self._set_feed(feed_dict)
+            found = [self.values.get(r) for r in roots]
+            if all(v is not None for v in found):
+                _mark_fetched(roots)
+                return cast(list[Tensor], found)  # computed by an earlier run of the step
         while True:
             order, required = self._plan(roots)
             if self.parent is not None or self.active or required <= len(self.tapes):
@@ -328,14 +335,15 @@ class _Evaluation:
 
     def _set_feed(self, feed_dict: Mapping[Any, Any] | None) -> None:
         feed = {} if feed_dict is None else feed_dict
-        if not isinstance(feed, Mapping):
+        if type(feed) is not dict and not isinstance(feed, Mapping):
             raise TypeError(
                 f"feed_dict must be a dict mapping placeholders (or their names) to values; "
                 f"got {type(feed).__name__}"
             )
+        by_node = self.by_node
         for key, value in feed.items():
             if isinstance(key, Operation):
-                self.by_node[key] = value
+                by_node[key] = value
             elif isinstance(key, str):
                 if key != Operation.STEP_KEY:
                     self.by_name[key] = value
@@ -362,7 +370,8 @@ class _Evaluation:
             order, required, boundary = self._walk(roots)
             plans.store(roots, order, boundary, required, self.levels)
             return order, required
-        order, required, levels, grads = plan
+        order, required, levels, grads, boundary = plan
+        _mark_fetched(boundary)
         self.levels.update(levels)
         for g in grads:
             self.sweep_sources.setdefault(_sweep_key(g), []).append(g.inputs[1])
@@ -385,6 +394,8 @@ class _Evaluation:
             seen.add(id(node))
             if get(node) is not None:
                 boundary.append(node)
+                if type(node) is OpGradient:
+                    _mark_fetched((node,))
                 continue
             if type(node) is OpGradient:
                 grads.append(node)
@@ -580,9 +591,12 @@ class _Evaluation:
             # want: in a Session step, those fetched in earlier steps (all of them the first
             # time); otherwise those this evaluation fetches.
             request = node.request
-            pool: Sequence[Operation] = self.sweep_sources.get(key, ())
-            if self.step_wide and request.target is target and request.seed is seed:
-                pool = list(request.fetched.values()) or request.sources
+            step_pool = self.step_wide and request.target is target and request.seed is seed
+            pool: Sequence[Operation] = (
+                (list(request.fetched.values()) or request.sources)
+                if step_pool
+                else self.sweep_sources.get(key, ())
+            )
             wanted = [source]
             chosen = {id(source)}
             for n in pool:
@@ -610,8 +624,28 @@ class _Evaluation:
                 for tape in suspended:
                     tape.__enter__()
             cache.update(zip(wanted, grads, strict=True))
+            if step_pool:
+                # A step's later runs will fetch the other gradient nodes of the sweep: give
+                # them their values now.
+                for n, g in zip(wanted[1:], grads[1:], strict=True):
+                    other = request.nodes.get(id(n))
+                    if (
+                        other is not None
+                        and other not in self.values
+                        and (_sweep_key(other) == key and other.inputs[1] is n)
+                    ):
+                        self._adopt(other, g)
         node.request.fetched[id(source)] = source
         return cache[source]
+
+    def _adopt(self, node: OpGradient, value: Tensor) -> None:
+        """Store a gradient node's value computed by a sweep made for another node."""
+        levels = self.levels
+        inputs = node.inputs
+        levels[node] = max(levels[inputs[0]] + 1, *(levels.get(i, 0) for i in inputs[1:]))
+        value = self._store(node, value)
+        if self.tapes and value._array.dtype.kind in "fc":
+            self._watch(node, value)
 
 
 class PlanCache:
@@ -630,7 +664,9 @@ class PlanCache:
 
     def lookup(
         self, roots: Sequence[Operation], values: Mapping[Operation, Any]
-    ) -> tuple[list[Operation], int, dict[Operation, int], list[OpGradient]] | None:
+    ) -> (
+        tuple[list[Operation], int, dict[Operation, int], list[OpGradient], list[Operation]] | None
+    ):
         plan = self._plans.get(tuple(map(id, roots)))
         if plan is None:
             return None
@@ -644,7 +680,7 @@ class PlanCache:
         for node, need in plan.boundary:
             if node._need != need or node not in values:
                 return None
-        return plan.order, plan.required, plan.levels, plan.grads
+        return plan.order, plan.required, plan.levels, plan.grads, plan.computed
 
     def store(
         self,
@@ -662,7 +698,16 @@ class PlanCache:
 
 
 class _Plan:
-    __slots__ = ("boundary", "checks", "grads", "levels", "order", "required", "roots")
+    __slots__ = (
+        "boundary",
+        "checks",
+        "computed",
+        "grads",
+        "levels",
+        "order",
+        "required",
+        "roots",
+    )
 
     def __init__(
         self,
@@ -679,6 +724,15 @@ class _Plan:
         self.grads = [n for n in order if type(n) is OpGradient]
         self.checks = [(n, n.inputs, list(n.inputs), n._need) for n in order]
         self.boundary = [(n, n._need) for n in boundary]
+        self.computed = list(boundary)
+
+
+def _mark_fetched(nodes: Sequence[Operation]) -> None:
+    """Note the gradient nodes among ``nodes`` as used: later steps sweep for them at once."""
+    for node in nodes:
+        if type(node) is OpGradient:
+            source = node.inputs[1]
+            node.request.fetched[id(source)] = source
 
 
 def _distinct(value: Tensor) -> Tensor:
