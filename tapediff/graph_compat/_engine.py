@@ -528,7 +528,6 @@ class _Evaluation:
     def _compute_all(self, order: Sequence[Operation]) -> None:
         """Compute the nodes of ``order`` not computed yet (the hot loop of every step)."""
         values = self.values
-        ids = self.value_ids
         get = values.get if self.parent is None else self.get
         tapes = self.tapes
         for node in order:
@@ -543,15 +542,11 @@ class _Evaluation:
                 continue
             if cls._forward is _BUILTIN_FORWARD:
                 builtin = cast(_Builtin, node)
-                value = builtin._compute(*[get(i) for i in node.inputs])
+                value = self._store(node, builtin._compute(*[get(i) for i in node.inputs]))
                 edges = builtin._grad_inputs()
             else:
-                value = self._compute_user(node)
+                value = self._store(node, self._compute_user(node))
                 edges = node.inputs
-            if id(value) in ids:
-                value = _distinct(value)
-            ids.add(id(value))
-            values[node] = value
             if tapes and value._array.dtype.kind in "fc":
                 for inp in edges:
                     v = get(inp)

@@ -257,3 +257,32 @@ def test_simplify_with_custom_rewrites() -> None:
 
     result = ad.simplify(ad.exp(x), [record, record])
     assert seen == ["exp(x)", "(-exp(x))"] and result.name == "(-(-exp(x)))"
+
+
+def test_session_notices_graph_changes_between_steps() -> None:
+    x = ad.variable(np.array([1.0, 2.0]))
+    a, b = x * 2.0, x * 3.0
+    y = ad.sum(a)
+    sess = ad.Session()
+    assert sess.run(y) == 6.0
+    y.inputs[0] = b  # rewired in place: the next step must not reuse the old walk
+    sess.prepare()
+    assert sess.run(y) == 9.0
+    y.inputs = [a + 1.0]
+    sess.prepare()
+    assert sess.run(y) == 8.0
+    y.backward()  # more tapes needed from now on
+    sess.prepare()
+    assert sess.run(y) == 8.0
+    np.testing.assert_allclose(sess.run(x.gradient), [2.0, 2.0])
+
+
+def test_session_with_many_fetch_sets() -> None:
+    x = ad.placeholder((None,), name="x")
+    outputs = [ad.sum(x * float(k)) for k in range(40)]
+    sess = ad.Session()
+    for step in range(3):
+        sess.prepare()
+        feed = {x: np.array([1.0, float(step)])}
+        assert [sess.run(out, feed) for out in outputs] == [k * (1.0 + step) for k in range(40)]
+        assert sess.run(outputs[:3], feed) == [0.0, 1.0 + step, 2.0 + 2 * step]

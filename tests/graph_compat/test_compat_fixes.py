@@ -76,6 +76,9 @@ def test_variable_updates() -> None:
     np.testing.assert_array_equal(w.forward(), np.full((2, 3), 2.0))
     with pytest.raises(ValueError, match="read-only"):
         w.x[0, 0] = 1.0
+    with pytest.raises(TypeError, match="evaluate it first"):
+        s.update_add(s.gradient if s.gradient is not None else s * 1.0)
+    assert type(s._value) is np.ndarray
 
 
 # ----- a 100,000-node chain: no recursion anywhere, names not built until asked -----
