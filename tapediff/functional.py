@@ -437,7 +437,7 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Tensor]:
             assert gi is not None  # replay only asks for tracked inputs, which are Tensors
             return gi
 
-        prim = Primitive(name, lambda *arrays: array)
+        prim = Primitive(name, lambda *arrays: array, tensor_vjp=True)
         prim.defvjp_argnum(vjp)
         return prim.bind(*args)
 

@@ -270,6 +270,11 @@ class Tape:
                         relevant.add(id(out))
                         break
 
+        # When no other tape is recording, nothing can record the backward pass, so the VJPs
+        # run on raw NumPy values: the same VJP code, minus the Tensor wrapping of every step.
+        if not any(t._recording for t in _ACTIVE.get() if t is not self):
+            return self._replay_raw(seeds, sources, key_lists, wanted, relevant, consume)
+
         pending: dict[int, Tensor] = {}
         for t, seed in seeds:
             tid = id(t._read()) if isinstance(t, Variable) else id(t)
@@ -326,6 +331,92 @@ class Tape:
             if total is not None:
                 total = _fit_source(total, src)
             results.append(total)
+        return results
+
+    def _replay_raw(
+        self,
+        seeds: list[tuple[Tensor, Tensor]],
+        sources: list[Tensor],
+        key_lists: list[list[int]],
+        wanted: set[int],
+        relevant: set[int],
+        consume: bool,
+    ) -> list[Tensor | None]:
+        """``_replay`` with VJPs applied to arrays: the first-order fast path.
+
+        VJPs are written with tapediff ops and operators, which accept arrays and NumPy
+        scalars as well as tensors; whatever they return is reduced to an array here.
+        """
+        pending: dict[int, Any] = {}
+        for t, seed in seeds:
+            tid = id(t._read()) if isinstance(t, Variable) else id(t)
+            prev = pending.get(tid)
+            pending[tid] = seed._array if prev is None else prev + seed._array
+
+        found: dict[int, Any] = {}
+        previous, self._recording = self._recording, False
+        stack = self._records if consume else self._records.copy()
+        pop = stack.pop
+        try:
+            while stack:
+                prim, inputs, out, params = pop()
+                g = pending.pop(id(out), None)
+                if g is None:
+                    continue
+                if id(out) in wanted:
+                    found[id(out)] = g
+                vjps = prim.vjps
+                assert vjps is not None
+                g_in: Any
+                out_in: Any
+                if prim.tensor_vjp:
+                    # User code (custom_gradient, compat ops) is promised tensors.
+                    g_in, out_in, raw_inputs = _wrap(g), out, inputs
+                elif len(inputs) == 2:
+                    a, b = inputs
+                    g_in, out_in = g, out._array
+                    raw_inputs = (
+                        a._array if isinstance(a, Tensor) else a,
+                        b._array if isinstance(b, Tensor) else b,
+                    )
+                else:
+                    g_in, out_in = g, out._array
+                    raw_inputs = tuple(x._array if isinstance(x, Tensor) else x for x in inputs)
+                i = -1
+                for x in inputs:
+                    i += 1
+                    xid = id(x)
+                    if xid not in relevant:
+                        continue
+                    vjp = vjps[i]
+                    if vjp is None:
+                        continue
+                    ct: Any = vjp(g_in, out_in, *raw_inputs, **params)
+                    xa = x._array
+                    if type(ct) is not _ndarray:
+                        ct = _raw_result(prim, i, ct)
+                    if ct.shape != xa.shape or (ct.dtype is not xa.dtype and ct.dtype != xa.dtype):
+                        ct = _fit_raw(prim, i, ct, xa)
+                    prev = pending.get(xid)
+                    pending[xid] = ct if prev is None else prev + ct
+        finally:
+            self._recording = previous
+
+        results: list[Tensor | None] = []
+        for src, keys in zip(sources, key_lists, strict=True):
+            total: Any = None
+            for k in keys:
+                g = found.get(k)
+                if g is None:
+                    g = pending.get(k)
+                if g is not None:
+                    total = g if total is None else total + g
+            if total is None:
+                results.append(None)
+                continue
+            if total.dtype != src.dtype and np.issubdtype(src.dtype, np.inexact):
+                total = total.astype(src.dtype)
+            results.append(_wrap(total))
         return results
 
     def _all_roots_wanted(self, wanted: set[int]) -> bool:
@@ -465,12 +556,8 @@ def _flatten(structure: Any, what: str) -> tuple[list[Tensor], Callable[[list[An
     return items, rebuild
 
 
-def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
-    """Sum ``g`` over the axes that broadcasting added to ``shape``; None if it cannot."""
-    from .ops.reductions import sum as _sum
-    from .ops.shape import reshape
-
-    gshape = g.shape
+def _broadcast_axes(gshape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    """Axes of ``gshape`` that broadcasting ``shape`` to it added; None if it cannot."""
     lead = len(gshape) - len(shape)
     if lead < 0:
         return None
@@ -482,7 +569,18 @@ def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
         if n != 1:
             return None
         axes.append(lead + i)
-    summed = _sum(g, axis=tuple(axes), keepdims=True) if axes else g
+    return tuple(axes)
+
+
+def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
+    """Sum ``g`` over the axes that broadcasting added to ``shape``; None if it cannot."""
+    from .ops.reductions import sum as _sum
+    from .ops.shape import reshape
+
+    axes = _broadcast_axes(g.shape, shape)
+    if axes is None:
+        return None
+    summed = _sum(g, axis=axes, keepdims=True) if axes else g
     return reshape(summed, shape) if summed.shape != shape else summed
 
 
@@ -506,6 +604,35 @@ def _fit(prim: Primitive, index: int, result: Any, x: Tensor) -> Tensor:
         from .ops.elementwise import astype
 
         ct = astype(ct, x.dtype)
+    return ct
+
+
+def _raw_result(prim: Primitive, index: int, result: Any) -> Any:
+    """A VJP's result as an array or NumPy scalar (it may be a tensor, or a Python number)."""
+    if isinstance(result, Tensor):
+        return result._array
+    if isinstance(result, np.generic):
+        return result
+    if isinstance(result, int | float | np.ndarray):
+        return np.asarray(result)
+    raise TypeError(
+        f"{prim.name}: the VJP for argument {index} returned {type(result).__name__}, "
+        "expected a Tensor"
+    )
+
+
+def _fit_raw(prim: Primitive, index: int, ct: Any, xa: Any) -> Any:
+    """``_fit`` on arrays: sum broadcast axes away and cast to the input's dtype."""
+    shape = np.shape(xa)
+    if ct.shape != shape:
+        axes = _broadcast_axes(ct.shape, shape)
+        if axes is None:
+            raise ValueError(
+                f"{prim.name}: gradient for argument {index} has shape {ct.shape}, expected {shape}"
+            )
+        ct = np.sum(ct, axis=axes, keepdims=True).reshape(shape)
+    if ct.dtype != xa.dtype:
+        ct = ct.astype(xa.dtype)
     return ct
 
 

@@ -33,11 +33,15 @@ _NO_PARAMS: dict[str, Any] = {}
 class Primitive:
     """A differentiable operation: its NumPy forward and, per tensor input, a VJP (or None)."""
 
-    __slots__ = ("forward", "name", "vjps")
+    __slots__ = ("forward", "name", "tensor_vjp", "vjps")
 
-    def __init__(self, name: str, forward: Callable[..., Array]) -> None:
+    def __init__(self, name: str, forward: Callable[..., Array], tensor_vjp: bool = False) -> None:
         self.name = name
         self.forward = forward
+        # A first-order backward pass calls VJPs with NumPy arrays in place of tensors (they
+        # are written with tapediff ops and operators, which accept both). True: always pass
+        # tensors, for VJPs that run user code.
+        self.tensor_vjp = tensor_vjp
         # None: not differentiable at all, never recorded (comparisons, argmax, ...).
         self.vjps: Sequence[VJP | None] | None = None
 
@@ -111,6 +115,15 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def value_of(x: Any) -> Array:
+    """The array behind ``x``: a tensor's array, or ``x`` itself as an array.
+
+    VJPs use it to compute constant masks; in a first-order backward pass their arguments are
+    arrays already, in a higher-order one tensors.
+    """
+    return x._array if isinstance(x, Tensor) else _asarray(x)
 
 
 def _own(result: Array, args: tuple[Any, ...]) -> Array:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Axis, Tensor, TensorLike, _wrap, as_tensor
-from ._primitive import primitive
+from ._primitive import primitive, value_of
 from .elementwise import equal, exp, not_equal, square, where
 from .shape import _axis_index, _axis_tuple, broadcast_to, reshape
 
@@ -95,7 +95,7 @@ _prod = primitive("prod")(np.multiply.reduce)
 
 
 def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -> Tensor:
-    arr = x._array
+    arr = value_of(x)
     zero = arr == 0
     if not zero.any():
         return _restore(g, x, axis, keepdims) * (_kept(out, x, axis, keepdims) / x)
@@ -130,8 +130,8 @@ def prod(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def _tie_share(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) -> Tensor:
     """VJP of max/min: the cotangent split evenly among the elements equal to the result."""
-    arr = x._array
-    best = out._array if keepdims else out._array.reshape(_kept_shape(x.shape, axis))
+    arr = value_of(x)
+    best = value_of(out) if keepdims else value_of(out).reshape(_kept_shape(x.shape, axis))
     hit = arr == best
     if arr.dtype.kind in "fc":
         # A NaN result (NumPy propagates NaN) is attributed to the NaNs of its slice.
