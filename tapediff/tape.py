@@ -114,7 +114,7 @@ class Tape:
         """Track ``tensor`` (or each tensor of a list/tuple/dict) so gradients can flow to it."""
         flat, _ = _flatten(tensor, "watch")
         for t in flat:
-            if not np.issubdtype(t.dtype, np.inexact):
+            if t.dtype.kind not in "fc":
                 raise TypeError(
                     f"watch() needs a floating-point tensor; got dtype {t.dtype}. "
                     "Convert it first, e.g. x.astype(np.float64)."
@@ -515,7 +515,7 @@ def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
     for t, og in zip(targets, given, strict=True):
         if not isinstance(t, Tensor):
             raise TypeError(f"gradient() target must be a Tensor; got {type(t).__name__}")
-        if not np.issubdtype(t.dtype, np.inexact):
+        if t.dtype.kind not in "fc":
             raise TypeError(f"gradient() target must have a floating dtype; got {t.dtype}")
         if og is None:
             seed = Tensor(np.ones(t.shape, dtype=t.dtype))
