@@ -25,6 +25,7 @@ Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
 _ndarray = np.ndarray
+_SPECIAL_INPUTS = (Variable, np.ndarray)
 
 _ACTIVE: ContextVar[tuple[Tape, ...]] = ContextVar("tapediff_active_tapes", default=())
 
@@ -469,30 +470,44 @@ def _record(
         if not tape._recording:
             continue
         tracked = tape._tracked
+        plain = True  # no Variable to snapshot and no raw array to copy
         hit = False
-        has_variable = False
         for x in args:
             if id(x) in tracked:
                 hit = True
-            elif isinstance(x, Variable):
-                has_variable = True
-        inputs = args
-        if has_variable:
-            # Record the value the variable has now, so a later assign cannot change it.
-            reads = [tape._read_variable(x) if isinstance(x, Variable) else None for x in args]
-            if any(r is not None for r in reads):
-                hit = True
-                inputs = tuple(x if r is None else r for x, r in zip(args, reads, strict=True))
-        if hit:
-            for x in inputs:
-                if isinstance(x, _ndarray):
-                    # The caller may change a raw array later; the record must not change with it.
-                    inputs = tuple(
-                        _wrap(a.copy()) if isinstance(a, _ndarray) else a for a in inputs
-                    )
-                    break
+            elif type(x) is not Tensor and isinstance(x, _SPECIAL_INPUTS):
+                plain = False
+        if plain:
+            if hit:
+                tape._records.append((prim, args, out, params))
+                tracked.add(id(out))
+            continue
+        inputs = _special_inputs(tape, args)
+        if inputs is not None:
             tape._records.append((prim, inputs, out, params))
             tracked.add(id(out))
+
+
+def _special_inputs(tape: Tape, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The inputs to record when some are Variables or raw arrays; None if none is tracked.
+
+    A Variable is recorded as the value it has now, so a later assign cannot change the record;
+    a raw ndarray is copied, since its owner may change it before the backward pass.
+    """
+    hit = False
+    inputs = []
+    for x in args:
+        if isinstance(x, Variable):
+            snap = tape._read_variable(x)
+            if snap is not None:
+                hit = True
+                x = snap
+        elif id(x) in tape._tracked:
+            hit = True
+        elif isinstance(x, _ndarray):
+            x = _wrap(x.copy())
+        inputs.append(x)
+    return tuple(inputs) if hit else None
 
 
 def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:

@@ -83,10 +83,17 @@ class Primitive:
 
     def bind2(self, a: Any, b: Any) -> Tensor:
         """``bind`` for a primitive with two inputs and no static parameters."""
+        if isinstance(a, Tensor):
+            ra = a._array
+            rb = b._array if isinstance(b, Tensor) else b
+        elif isinstance(b, Tensor):
+            ra, rb = a, b._array
+        else:
+            # Two plain operands: make one an array so that operator-based forwards follow
+            # NumPy's rules (2.0 / 0.0 is inf, not ZeroDivisionError).
+            ra, rb = _asarray(a), b
         try:
-            result = self.forward(
-                a._array if isinstance(a, Tensor) else a, b._array if isinstance(b, Tensor) else b
-            )
+            result = self.forward(ra, rb)
         except ValueError as e:
             raise _shape_error(self.name, (a, b), e) from e
         if type(result) is not _ndarray and not isinstance(result, _generic):

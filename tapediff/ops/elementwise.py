@@ -8,6 +8,7 @@ cannot turn into NaN). sign, floor, ceil, trunc and round have zero gradient.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -67,8 +68,11 @@ def _zeros_vjp(g: Tensor, out: Tensor, *inputs: Any, **params: Any) -> Tensor:
 
 
 # ----- arithmetic -----
+# The forwards are Python's operators rather than the ufuncs: on arrays they are the same ufunc
+# calls, on the NumPy scalars that 0-d results are kept as they take NumPy's scalar fast path
+# (several times faster). bind2 makes sure at least one operand is a NumPy value.
 
-_add = primitive("add")(np.add)
+_add = primitive("add")(operator.add)
 _add.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: g)
 
 
@@ -77,7 +81,7 @@ def add(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _add.bind2(x1, x2)
 
 
-_subtract = primitive("subtract")(np.subtract)
+_subtract = primitive("subtract")(operator.sub)
 _subtract.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: negative(g))
 
 
@@ -86,7 +90,7 @@ def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _subtract.bind2(x1, x2)
 
 
-_multiply = primitive("multiply")(np.multiply)
+_multiply = primitive("multiply")(operator.mul)
 _multiply.defvjp(lambda g, out, x1, x2: g * x2, lambda g, out, x1, x2: g * x1)
 
 
@@ -95,7 +99,7 @@ def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _multiply.bind2(x1, x2)
 
 
-_divide = primitive("divide")(np.divide)
+_divide = primitive("divide")(operator.truediv)
 _divide.defvjp(lambda g, out, x1, x2: g / x2, lambda g, out, x1, x2: -g * out / x2)
 
 
@@ -104,7 +108,7 @@ def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _divide.bind2(x1, x2)
 
 
-_negative = primitive("negative")(np.negative)
+_negative = primitive("negative")(operator.neg)
 _negative.defvjp(lambda g, out, x: negative(g))
 
 
@@ -119,7 +123,7 @@ def _log_base(x1: Any) -> Tensor:
     return log(where(equal(x1, 0), 1.0, x1))
 
 
-_power = primitive("power")(np.power)
+_power = primitive("power")(operator.pow)
 _power.defvjp(
     lambda g, out, x1, x2: g * x2 * power(x1, x2 - 1),
     lambda g, out, x1, x2: g * out * _log_base(x1),
