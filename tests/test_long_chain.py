@@ -48,4 +48,6 @@ def test_deep_chain_of_nested_tapes_second_order() -> None:
 
     eps = 1e-5
     np.testing.assert_allclose(g.item(), slope(1.3), rtol=1e-9)
-    np.testing.assert_allclose(h.item(), (slope(1.3 + eps) - slope(1.3 - eps)) / (2 * eps), rtol=1e-4)
+    np.testing.assert_allclose(
+        h.item(), (slope(1.3 + eps) - slope(1.3 - eps)) / (2 * eps), rtol=1e-4
+    )
