@@ -19,13 +19,16 @@ from .tensor import Tensor, Variable, _wrap
 if TYPE_CHECKING:
     from .ops._primitive import Primitive
 
-# (primitive, inputs with Variables replaced by their read snapshots, output, static params)
-Record: TypeAlias = tuple["Primitive", tuple[Any, ...], Tensor, dict[str, Any]]
+# (primitive, inputs with Variables replaced by their read snapshots, output, static params,
+#  positions of the inputs the tape tracked when it recorded: only those can receive gradients)
+Record: TypeAlias = tuple["Primitive", tuple[Any, ...], Tensor, dict[str, Any], tuple[int, ...]]
 Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
 _ndarray = np.ndarray
 _SPECIAL_INPUTS = (Variable, np.ndarray)
+# What a VJP usually returns in a first-order pass; anything else goes through _raw_result.
+_RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32})
 
 _ACTIVE: ContextVar[tuple[Tape, ...]] = ContextVar("tapediff_active_tapes", default=())
 
@@ -258,16 +261,14 @@ class Tape:
         key_lists = [self._source_keys(s) for s in sources]
         wanted = {k for keys in key_lists for k in keys}
         records = self._records
-        if self._all_roots_wanted(wanted):
-            # Everything tracked descends from a requested source: no pruning needed.
-            relevant = self._tracked
-        else:
+        relevant: set[int] | None = None  # None: every tracked input is relevant
+        if not self._all_roots_wanted(wanted):
             # Forward pass over the records: which tensors depend on a source. Cotangents are
             # only propagated along those, so gradients nobody asked for are never computed.
             relevant = set(wanted)
-            for _, inputs, out, _ in records:
-                for x in inputs:
-                    if id(x) in relevant:
+            for _, inputs, out, _, tracked_at in records:
+                for i in tracked_at:
+                    if id(inputs[i]) in relevant:
                         relevant.add(id(out))
                         break
 
@@ -290,22 +291,17 @@ class Tape:
         pop = stack.pop
         try:
             while stack:
-                prim, inputs, out, params = pop()
+                prim, inputs, out, params, tracked_at = pop()
                 g = pending.pop(id(out), None)
                 if g is None:
                     continue
                 if id(out) in wanted:
                     found[id(out)] = g
-                vjps = prim.vjps
-                assert vjps is not None
-                i = -1
-                for x in inputs:
-                    i += 1
+                vjps: Any = prim.vjps
+                for i in tracked_at:
+                    x = inputs[i]
                     xid = id(x)
-                    if xid not in relevant:
-                        continue
-                    vjp = vjps[i]
-                    if vjp is None:
+                    if (relevant is not None and xid not in relevant) or (vjp := vjps[i]) is None:
                         continue
                     ct = vjp(g, out, *inputs, **params)
                     xa = x._array
@@ -340,7 +336,7 @@ class Tape:
         sources: list[Tensor],
         key_lists: list[list[int]],
         wanted: set[int],
-        relevant: set[int],
+        relevant: set[int] | None,
         consume: bool,
     ) -> list[Tensor | None]:
         """``_replay`` with VJPs applied to arrays: the first-order fast path.
@@ -360,14 +356,14 @@ class Tape:
         pop = stack.pop
         try:
             while stack:
-                prim, inputs, out, params = pop()
-                g = pending.pop(id(out), None)
+                prim, inputs, out, params, tracked_at = pop()
+                oid = id(out)
+                g = pending.pop(oid, None)
                 if g is None:
                     continue
-                if id(out) in wanted:
-                    found[id(out)] = g
-                vjps = prim.vjps
-                assert vjps is not None
+                if oid in wanted:
+                    found[oid] = g
+                vjps: Any = prim.vjps
                 g_in: Any
                 out_in: Any
                 if prim.tensor_vjp:
@@ -377,25 +373,21 @@ class Tape:
                     a, b = inputs
                     g_in, out_in = g, out._array
                     raw_inputs = (
-                        a._array if isinstance(a, Tensor) else a,
-                        b._array if isinstance(b, Tensor) else b,
+                        a._array if type(a) is Tensor else a,
+                        b._array if type(b) is Tensor else b,
                     )
                 else:
                     g_in, out_in = g, out._array
-                    raw_inputs = tuple(x._array if isinstance(x, Tensor) else x for x in inputs)
-                i = -1
-                for x in inputs:
-                    i += 1
+                    raw_inputs = tuple(x._array if type(x) is Tensor else x for x in inputs)
+                for i in tracked_at:
+                    x = inputs[i]
                     xid = id(x)
-                    if xid not in relevant:
-                        continue
-                    vjp = vjps[i]
-                    if vjp is None:
+                    if (relevant is not None and xid not in relevant) or (vjp := vjps[i]) is None:
                         continue
                     ct: Any = vjp(g_in, out_in, *raw_inputs, **params)
-                    xa = x._array
-                    if type(ct) is not _ndarray:
+                    if type(ct) not in _RAW_TYPES:
                         ct = _raw_result(prim, i, ct)
+                    xa = x._array
                     if ct.shape != xa.shape or (ct.dtype is not xa.dtype and ct.dtype != xa.dtype):
                         ct = _fit_raw(prim, i, ct, xa)
                     prev = pending.get(xid)
@@ -471,43 +463,59 @@ def _record(
             continue
         tracked = tape._tracked
         plain = True  # no Variable to snapshot and no raw array to copy
-        hit = False
+        mask = 0
+        bit = 1
         for x in args:
             if id(x) in tracked:
-                hit = True
+                mask |= bit
             elif type(x) is not Tensor and isinstance(x, _SPECIAL_INPUTS):
                 plain = False
+            bit <<= 1
         if plain:
-            if hit:
-                tape._records.append((prim, args, out, params))
+            if mask:
+                tape._records.append((prim, args, out, params, _positions(mask)))
                 tracked.add(id(out))
             continue
-        inputs = _special_inputs(tape, args)
-        if inputs is not None:
-            tape._records.append((prim, inputs, out, params))
+        special = _special_inputs(tape, args)
+        if special is not None:
+            tape._records.append((prim, special[0], out, params, special[1]))
             tracked.add(id(out))
 
 
-def _special_inputs(tape: Tape, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The inputs to record when some are Variables or raw arrays; None if none is tracked.
+def _special_inputs(
+    tape: Tape, args: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], tuple[int, ...]] | None:
+    """The inputs to record, and the tracked positions, when some inputs are Variables or raw
+    arrays; None if no input is tracked.
 
     A Variable is recorded as the value it has now, so a later assign cannot change the record;
     a raw ndarray is copied, since its owner may change it before the backward pass.
     """
-    hit = False
+    mask = 0
     inputs = []
-    for x in args:
+    for i, x in enumerate(args):
         if isinstance(x, Variable):
             snap = tape._read_variable(x)
             if snap is not None:
-                hit = True
+                mask |= 1 << i
                 x = snap
         elif id(x) in tape._tracked:
-            hit = True
+            mask |= 1 << i
         elif isinstance(x, _ndarray):
             x = _wrap(x.copy())
         inputs.append(x)
-    return tuple(inputs) if hit else None
+    return (tuple(inputs), _positions(mask)) if mask else None
+
+
+# Tracked-input positions for every bit mask of up to 8 inputs, shared by all records.
+_POSITIONS = tuple(tuple(i for i in range(8) if mask >> i & 1) for mask in range(256))
+
+
+def _positions(mask: int) -> tuple[int, ...]:
+    """The positions of the set bits of ``mask``."""
+    if mask < 256:
+        return _POSITIONS[mask]
+    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
 
 
 def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:

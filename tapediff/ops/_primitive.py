@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from ..tape import _ACTIVE, _record
+from ..tape import _ACTIVE, _POSITIONS, _record
 from ..tensor import Array, Tensor
 
 VJP: TypeAlias = Callable[..., Tensor]
@@ -28,6 +28,9 @@ _new = object.__new__
 _generic = np.generic
 # Shared by every record of a primitive without static parameters; never mutated.
 _NO_PARAMS: dict[str, Any] = {}
+_FIRST = (0,)
+# Operand types that never need a snapshot (unlike a Variable) or a copy (unlike an ndarray).
+_PLAIN = frozenset({Tensor, float, int, bool, np.float64, np.float32})
 
 
 class Primitive:
@@ -78,7 +81,15 @@ class Primitive:
         if self.vjps is not None:
             tapes = _ACTIVE.get()
             if tapes:
-                _record(tapes, self, (a,), out, _NO_PARAMS)
+                if len(tapes) == 1 and type(a) is Tensor:
+                    # _record's plain case for one tape, inlined: the hottest recording path.
+                    tape = tapes[0]
+                    tracked = tape._tracked
+                    if tape._recording and id(a) in tracked:
+                        tape._records.append((self, (a,), out, _NO_PARAMS, _FIRST))
+                        tracked.add(id(out))
+                else:
+                    _record(tapes, self, (a,), out, _NO_PARAMS)
         return out
 
     def bind2(self, a: Any, b: Any) -> Tensor:
@@ -103,7 +114,16 @@ class Primitive:
         if self.vjps is not None:
             tapes = _ACTIVE.get()
             if tapes:
-                _record(tapes, self, (a, b), out, _NO_PARAMS)
+                if len(tapes) == 1 and type(a) is Tensor and type(b) in _PLAIN:
+                    # _record's plain case for one tape, inlined: the hottest recording path.
+                    tape = tapes[0]
+                    tracked = tape._tracked
+                    mask = (id(a) in tracked) | (id(b) in tracked) << 1
+                    if mask and tape._recording:
+                        tape._records.append((self, (a, b), out, _NO_PARAMS, _POSITIONS[mask]))
+                        tracked.add(id(out))
+                else:
+                    _record(tapes, self, (a, b), out, _NO_PARAMS)
         return out
 
     def _finish(self, result: Any, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:

@@ -223,7 +223,7 @@ def cos(x: TensorLike) -> Tensor:
 
 
 _tan = primitive("tan")(np.tan)
-_tan.defvjp(lambda g, out, x: g * (1 + square(out)))
+_tan.defvjp(lambda g, out, x: g * (1 + out * out))
 
 
 def tan(x: TensorLike) -> Tensor:
@@ -232,7 +232,7 @@ def tan(x: TensorLike) -> Tensor:
 
 
 _tanh = primitive("tanh")(np.tanh)
-_tanh.defvjp(lambda g, out, x: g * (1 - square(out)))
+_tanh.defvjp(lambda g, out, x: g * (1 - out * out))
 
 
 def tanh(x: TensorLike) -> Tensor:
