@@ -19,9 +19,11 @@ from .tensor import Tensor, Variable, _wrap
 if TYPE_CHECKING:
     from .ops._primitive import Primitive
 
-# (primitive, inputs with Variables replaced by their read snapshots, output, static params,
-#  positions of the inputs the tape tracked when it recorded: only those can receive gradients)
-Record: TypeAlias = tuple["Primitive", tuple[Any, ...], Tensor, dict[str, Any], tuple[int, ...]]
+# (primitive, output, static params, positions of the inputs the tape tracked when it recorded
+#  (only those can receive gradients), *inputs with Variables replaced by their read snapshots).
+# One flat tuple per record: a nested inputs tuple would be one more object for the cyclic
+# garbage collector to scan per op, which is what dominates very deep graphs.
+Record: TypeAlias = tuple[Any, ...]
 Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
@@ -266,10 +268,10 @@ class Tape:
             # Forward pass over the records: which tensors depend on a source. Cotangents are
             # only propagated along those, so gradients nobody asked for are never computed.
             relevant = set(wanted)
-            for _, inputs, out, _, tracked_at in records:
-                for i in tracked_at:
-                    if id(inputs[i]) in relevant:
-                        relevant.add(id(out))
+            for rec in records:
+                for i in rec[3]:
+                    if id(rec[4 + i]) in relevant:
+                        relevant.add(id(rec[1]))
                         break
 
         # When no other tape is recording, nothing can record the backward pass, so the VJPs
@@ -291,7 +293,9 @@ class Tape:
         pop = stack.pop
         try:
             while stack:
-                prim, inputs, out, params, tracked_at = pop()
+                rec = pop()
+                prim, out, params, tracked_at = rec[:4]
+                inputs = rec[4:]
                 g = pending.pop(id(out), None)
                 if g is None:
                     continue
@@ -356,29 +360,38 @@ class Tape:
         pop = stack.pop
         try:
             while stack:
-                prim, inputs, out, params, tracked_at = pop()
+                rec = pop()
+                out = rec[1]
                 oid = id(out)
                 g = pending.pop(oid, None)
                 if g is None:
                     continue
                 if oid in wanted:
                     found[oid] = g
-                vjps: Any = prim.vjps
                 g_in: Any
                 out_in: Any
-                if prim.tensor_vjp:
-                    # User code (custom_gradient, compat ops) is promised tensors.
-                    g_in, out_in, raw_inputs = _wrap(g), out, inputs
-                elif len(inputs) == 2:
-                    a, b = inputs
-                    g_in, out_in = g, out._array
-                    raw_inputs = (
+                n = len(rec)
+                if n == 6:  # the common binary op, unpacked without slicing
+                    prim, _, params, tracked_at, a, b = rec
+                    inputs: tuple[Any, ...] = (a, b)
+                    raw_inputs: tuple[Any, ...] = (
                         a._array if type(a) is Tensor else a,
                         b._array if type(b) is Tensor else b,
                     )
+                elif n == 5:
+                    prim, _, params, tracked_at, a = rec
+                    inputs = (a,)
+                    raw_inputs = (a._array if type(a) is Tensor else a,)
+                else:
+                    prim, _, params, tracked_at = rec[:4]
+                    inputs = rec[4:]
+                    raw_inputs = tuple(x._array if type(x) is Tensor else x for x in inputs)
+                vjps: Any = prim.vjps
+                if prim.tensor_vjp:
+                    # User code (custom_gradient, compat ops) is promised tensors.
+                    g_in, out_in, raw_inputs = _wrap(g), out, inputs
                 else:
                     g_in, out_in = g, out._array
-                    raw_inputs = tuple(x._array if type(x) is Tensor else x for x in inputs)
                 for i in tracked_at:
                     x = inputs[i]
                     xid = id(x)
@@ -473,12 +486,12 @@ def _record(
             bit <<= 1
         if plain:
             if mask:
-                tape._records.append((prim, args, out, params, _positions(mask)))
+                tape._records.append((prim, out, params, _positions(mask), *args))
                 tracked.add(id(out))
             continue
         special = _special_inputs(tape, args)
         if special is not None:
-            tape._records.append((prim, special[0], out, params, special[1]))
+            tape._records.append((prim, out, params, special[1], *special[0]))
             tracked.add(id(out))
 
 

@@ -86,7 +86,7 @@ class Primitive:
                     tape = tapes[0]
                     tracked = tape._tracked
                     if tape._recording and id(a) in tracked:
-                        tape._records.append((self, (a,), out, _NO_PARAMS, _FIRST))
+                        tape._records.append((self, out, _NO_PARAMS, _FIRST, a))
                         tracked.add(id(out))
                 else:
                     _record(tapes, self, (a,), out, _NO_PARAMS)
@@ -120,7 +120,7 @@ class Primitive:
                     tracked = tape._tracked
                     mask = (id(a) in tracked) | (id(b) in tracked) << 1
                     if mask and tape._recording:
-                        tape._records.append((self, (a, b), out, _NO_PARAMS, _POSITIONS[mask]))
+                        tape._records.append((self, out, _NO_PARAMS, _POSITIONS[mask], a, b))
                         tracked.add(id(out))
                 else:
                     _record(tapes, self, (a, b), out, _NO_PARAMS)
