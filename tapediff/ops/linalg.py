@@ -46,6 +46,10 @@ _matmul = primitive("matmul")(np.matmul)
 
 
 def _mT(x: Any) -> Tensor:
+    # The method, not td.swapaxes: in a first-order backward pass x is an ndarray, and
+    # ndarray.swapaxes is a free view, while an op on a raw array copies its view (bind._own).
+    if isinstance(x, np.ndarray | Tensor):
+        return x.swapaxes(-1, -2)  # type: ignore[return-value]
     return swapaxes(x, -1, -2)
 
 
