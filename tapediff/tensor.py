@@ -28,8 +28,6 @@ class Tensor:
     """An immutable n-dimensional array that gradient tapes can record operations on."""
 
     __slots__ = ("__weakref__", "_array")
-    # Make NumPy defer to our reflected operators: ndarray + Tensor -> Tensor.__radd__.
-    __array_ufunc__ = None
 
     # An ndarray, or a NumPy scalar for a 0-d op result (scalar arithmetic is several times
     # faster than 0-d array arithmetic, and NumPy treats the two alike).
@@ -113,6 +111,29 @@ class Tensor:
 
     def __index__(self) -> int:
         return self._array.__index__()
+
+    # ----- NumPy protocols: np.exp(t), np.sum(t, axis=0), ndarray + t run tapediff's ops -----
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        impl = _UFUNCS.get(ufunc)
+        if impl is None or method != "__call__" or kwargs:
+            what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            extra = f" with {', '.join(kwargs)}=" if kwargs and impl is not None else ""
+            raise TypeError(
+                f"{what}{extra} is not supported on tapediff tensors (tensors are immutable and "
+                "only tapediff's ops are differentiable); use the tapediff function of the same "
+                "name, or np.asarray(x) to compute on the values without gradients"
+            )
+        return impl(*inputs)
+
+    def __array_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        impl = _FUNCTIONS.get(func)
+        if impl is not None:
+            return impl(*args, **kwargs)
+        # Anything else (np.allclose, np.shape, ...) sees the values, as it did before NumPy
+        # had this protocol; its result is a plain NumPy value with no gradient.
+        return func(*_to_arrays(args), **_to_arrays(kwargs))
 
     # Identity hashing (as in PyTorch) keeps tensors usable in sets and as dict keys,
     # even though == is elementwise.
@@ -403,3 +424,70 @@ from .ops import indexing as _ix  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
 from .ops import reductions as _rd  # noqa: E402
 from .ops import shape as _sh  # noqa: E402
+
+
+def _to_arrays(obj: Any) -> Any:
+    """``obj`` with every tensor (also inside lists, tuples and dicts) replaced by its array."""
+    if isinstance(obj, Tensor):
+        return obj._array
+    if isinstance(obj, list | tuple):
+        return type(obj)(_to_arrays(o) for o in obj)
+    if isinstance(obj, dict):
+        return {k: _to_arrays(v) for k, v in obj.items()}
+    return obj
+
+
+# NumPy callables that dispatch to the tapediff op of the same name (NEP 13 and NEP 18).
+_UFUNCS: dict[np.ufunc, Any] = {
+    getattr(np, name): getattr(_ew, name)
+    for name in [
+        "add",
+        "subtract",
+        "multiply",
+        "divide",
+        "negative",
+        "power",
+        "square",
+        "sqrt",
+        "exp",
+        "log",
+        "log1p",
+        "expm1",
+        "absolute",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "maximum",
+        "minimum",
+        "sign",
+        "floor",
+        "ceil",
+        "trunc",
+        "equal",
+        "not_equal",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "logical_not",
+        "isnan",
+        "isfinite",
+    ]
+}
+_UFUNCS[np.matmul] = _la.matmul
+_FUNCTIONS: dict[Any, Any] = {
+    getattr(np, name): getattr(module, name)
+    for module, names in (
+        (_rd, "sum mean prod max min amax amin var std argmax argmin"),
+        (
+            _sh,
+            "reshape ravel transpose swapaxes moveaxis expand_dims squeeze broadcast_to "
+            "concatenate stack split array_split pad tile repeat",
+        ),
+        (_la, "dot tensordot einsum outer"),
+        (_ew, "where clip round"),
+        (_ix, "take"),
+    )
+    for name in names.split()
+}

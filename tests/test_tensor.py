@@ -232,3 +232,38 @@ def test_recorded_raw_arrays_are_snapshots() -> None:
 def test_take_method() -> None:
     x = td.tensor([[1.0, 2.0], [3.0, 4.0]])
     np.testing.assert_array_equal(x.take([1, 0], axis=1).numpy(), [[2.0, 1.0], [4.0, 3.0]])
+
+
+class TestNumpyProtocols:
+    def test_numpy_functions_and_ufuncs_run_tapediff_ops(self) -> None:
+        x = td.tensor([1.0, 2.0])
+        with td.Tape() as tape:
+            tape.watch(x)
+            y = np.sum(np.exp(x) * np.array([1.0, 3.0]), axis=0)
+        assert isinstance(y, td.Tensor)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.exp([1.0, 2.0]) * [1.0, 3.0])
+        for got, want in [
+            (np.concatenate([x, x]), [1.0, 2.0, 1.0, 2.0]),
+            (np.where(x > 1, x, 0.0), [0.0, 2.0]),
+            (np.matmul(x, x), 5.0),
+            (np.maximum(x, 1.5), [1.5, 2.0]),
+            (np.transpose(np.reshape(x, (1, 2))), [[1.0], [2.0]]),
+        ]:
+            assert isinstance(got, td.Tensor)
+            np.testing.assert_allclose(got.numpy(), want)
+
+    def test_other_numpy_functions_see_the_values(self) -> None:
+        x = td.tensor([1.0, 2.0])
+        assert np.allclose(x, [1.0, 2.0])
+        assert np.shape(x) == (2,)
+        assert isinstance(np.cumsum(x), np.ndarray)  # no tapediff op: a plain value, as before
+
+    def test_unsupported_ufunc_uses_are_refused_clearly(self) -> None:
+        x = td.tensor([1.0, 2.0])
+        with pytest.raises(TypeError, match=r"numpy\.arctan2 is not supported on tapediff tensors"):
+            np.arctan2(x, x)
+        with pytest.raises(TypeError, match=r"numpy\.add with out= is not supported"):
+            np.add(x, x, out=np.empty(2))
+        with pytest.raises(TypeError, match=r"numpy\.add\.reduce is not supported"):
+            np.add.reduce(x)
+        np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
