@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from ._record import ACTIVE
 from .ops._primitive import Primitive
-from .tape import _ACTIVE, Tape
+from .tape import Tape
 from .tensor import Tensor, _wrap
 
 __all__ = ["custom_gradient", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "vjp"]
@@ -375,7 +376,7 @@ def _call_checking_variables(
     The custom op's inputs are the positional arguments only, so a variable used inside ``f``
     would silently get no gradient from any tape.
     """
-    if not _ACTIVE.get():
+    if not ACTIVE.get():
         return f(*args, **kwargs)
     probe = Tape(watch_accessed_variables=True)
     with probe:
@@ -422,23 +423,9 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Tensor]:
                 f"it returned {_describe(value)}"
             )
 
-        # The replay asks for one input's cotangent at a time, but grad_fn gives them all at
-        # once: keep its result for the rest of the visit to this record (same upstream object,
-        # same active tapes, increasing argument index).
-        memo: list[Any] = [None, None, -1, None]  # upstream, active tapes, last index, gradients
-
-        def vjp(i: int, g: Tensor, out: Tensor, *inputs: Any) -> Tensor:
-            active = _ACTIVE.get()
-            if not (memo[0] is g and memo[1] is active and i > memo[2]):
-                memo[:] = [g, active, -1, _check_gradients(name, grad_fn(g), inputs)]
-            memo[2] = i
-            grads: list[Tensor | None] = memo[3]
-            gi = grads[i]
-            assert gi is not None  # replay only asks for tracked inputs, which are Tensors
-            return gi
-
         prim = Primitive(name, lambda *arrays: array, tensor_vjp=True)
-        prim.defvjp_argnum(vjp)
+        # grad_fn gives every input's gradient at once, which is what defvjp_all takes.
+        prim.defvjp_all(lambda g, out, *inputs: _check_gradients(name, grad_fn(g), inputs))
         return prim.bind(*args)
 
     return wrapper

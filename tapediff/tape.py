@@ -9,30 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar, Token
+from contextvars import Token
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 
+from ._record import ACTIVE, FIRST_INPUT, OUT, PARAMS, PRIM, TRACKED, Record, Recorder
 from .tensor import Tensor, Variable, _wrap
 
 if TYPE_CHECKING:
     from .ops._primitive import Primitive
 
-# (primitive, output, static params, positions of the inputs the tape tracked when it recorded
-#  (only those can receive gradients), *inputs with Variables replaced by their read snapshots).
-# One flat tuple per record: a nested inputs tuple would be one more object for the cyclic
-# garbage collector to scan per op, which is what dominates very deep graphs.
-Record: TypeAlias = tuple[Any, ...]
 Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
-_ndarray = np.ndarray
-_SPECIAL_INPUTS = (Variable, np.ndarray)
-# What a VJP usually returns in a first-order pass; anything else goes through _raw_result.
+# What a VJP's result may be without conversion, in each replay mode.
 _RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32})
-
-_ACTIVE: ContextVar[tuple[Tape, ...]] = ContextVar("tapediff_active_tapes", default=())
+_TENSOR_TYPES = frozenset({Tensor})
 
 
 class UnconnectedGradientError(LookupError):
@@ -63,7 +56,7 @@ class Tape:
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = persistent
         self._watch_accessed = watch_accessed_variables
-        self._tokens: list[Token[tuple[Tape, ...]]] = []
+        self._tokens: list[Token[tuple[Recorder, ...]]] = []
         self._recording = True
         self._used = False
         self._records: list[Record] = []
@@ -86,11 +79,11 @@ class Tape:
             raise RuntimeError(
                 "this Tape is already active; nested `with` on one tape is not allowed"
             )
-        self._tokens.append(_ACTIVE.set((*_ACTIVE.get(), self)))
+        self._tokens.append(ACTIVE.set((*ACTIVE.get(), self)))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _ACTIVE.reset(self._tokens.pop())
+        ACTIVE.reset(self._tokens.pop())
 
     @contextmanager
     def stop_recording(self) -> Iterator[None]:
@@ -257,9 +250,15 @@ class Tape:
         sources: list[Tensor],
         consume: bool,
     ) -> list[Tensor | None]:
-        """Reverse-replay the records from the seeds; return the cotangent of each source."""
-        from .ops.elementwise import add
+        """Reverse-replay the records from the seeds; return the cotangent of each source.
 
+        The mode is chosen once per call. When no other tape is recording, nothing can record
+        the backward pass, so VJPs run on raw NumPy values (the first-order fast path: the same
+        VJP code, minus the Tensor wrapping of every step). Otherwise they run on tensors, and
+        the outer tapes record the backward pass (higher-order derivatives). Both modes share
+        this one loop: cotangents are accumulated with ``+`` and fitted with ``_fit``, which
+        work on arrays and tensors alike.
+        """
         key_lists = [self._source_keys(s) for s in sources]
         wanted = {k for keys in key_lists for k in keys}
         records = self._records
@@ -269,23 +268,21 @@ class Tape:
             # only propagated along those, so gradients nobody asked for are never computed.
             relevant = set(wanted)
             for rec in records:
-                for i in rec[3]:
-                    if id(rec[4 + i]) in relevant:
-                        relevant.add(id(rec[1]))
+                for i in rec[TRACKED]:
+                    if id(rec[FIRST_INPUT + i]) in relevant:
+                        relevant.add(id(rec[OUT]))
                         break
 
-        # When no other tape is recording, nothing can record the backward pass, so the VJPs
-        # run on raw NumPy values: the same VJP code, minus the Tensor wrapping of every step.
-        if not any(t._recording for t in _ACTIVE.get() if t is not self):
-            return self._replay_raw(seeds, sources, key_lists, wanted, relevant, consume)
-
-        pending: dict[int, Tensor] = {}
+        raw = not any(t._recording for t in ACTIVE.get() if t is not self)
+        accepted, convert = (_RAW_TYPES, _raw_result) if raw else (_TENSOR_TYPES, _tensor_result)
+        pending: dict[int, Any] = {}
         for t, seed in seeds:
             tid = id(t._read()) if isinstance(t, Variable) else id(t)
+            s = seed._array if raw else seed
             prev = pending.get(tid)
-            pending[tid] = seed if prev is None else add(prev, seed)
+            pending[tid] = s if prev is None else prev + s
 
-        found: dict[int, Tensor] = {}
+        found: dict[int, Any] = {}
         previous, self._recording = self._recording, False
         # Popping from the end walks the records in reverse; when consuming, the tape's own list
         # is popped, so each record is freed as soon as it has been replayed.
@@ -294,115 +291,64 @@ class Tape:
         try:
             while stack:
                 rec = pop()
-                prim, out, params, tracked_at = rec[:4]
-                inputs = rec[4:]
-                g = pending.pop(id(out), None)
-                if g is None:
-                    continue
-                if id(out) in wanted:
-                    found[id(out)] = g
-                vjps: Any = prim.vjps
-                for i in tracked_at:
-                    x = inputs[i]
-                    xid = id(x)
-                    if (relevant is not None and xid not in relevant) or (vjp := vjps[i]) is None:
-                        continue
-                    ct = vjp(g, out, *inputs, **params)
-                    xa = x._array
-                    if type(ct) is not Tensor or ct._array.shape != xa.shape:
-                        ct = _fit(prim, i, ct, x)
-                    else:
-                        dt = ct._array.dtype
-                        if dt is not xa.dtype and dt != xa.dtype:
-                            ct = _fit(prim, i, ct, x)
-                    prev = pending.get(xid)
-                    pending[xid] = ct if prev is None else add(prev, ct)
-        finally:
-            self._recording = previous
-
-        results: list[Tensor | None] = []
-        for src, keys in zip(sources, key_lists, strict=True):
-            total: Tensor | None = None
-            for k in keys:
-                g = found.get(k)
-                if g is None:
-                    g = pending.get(k)
-                if g is not None:
-                    total = g if total is None else add(total, g)
-            if total is not None:
-                total = _fit_source(total, src)
-            results.append(total)
-        return results
-
-    def _replay_raw(
-        self,
-        seeds: list[tuple[Tensor, Tensor]],
-        sources: list[Tensor],
-        key_lists: list[list[int]],
-        wanted: set[int],
-        relevant: set[int] | None,
-        consume: bool,
-    ) -> list[Tensor | None]:
-        """``_replay`` with VJPs applied to arrays: the first-order fast path.
-
-        VJPs are written with tapediff ops and operators, which accept arrays and NumPy
-        scalars as well as tensors; whatever they return is reduced to an array here.
-        """
-        pending: dict[int, Any] = {}
-        for t, seed in seeds:
-            tid = id(t._read()) if isinstance(t, Variable) else id(t)
-            prev = pending.get(tid)
-            pending[tid] = seed._array if prev is None else prev + seed._array
-
-        found: dict[int, Any] = {}
-        previous, self._recording = self._recording, False
-        stack = self._records if consume else self._records.copy()
-        pop = stack.pop
-        try:
-            while stack:
-                rec = pop()
-                out = rec[1]
+                out = rec[OUT]
                 oid = id(out)
                 g = pending.pop(oid, None)
                 if g is None:
                     continue
                 if oid in wanted:
                     found[oid] = g
-                g_in: Any
-                out_in: Any
+                # Records are unpacked by arity (the layout is documented in _record.py): the
+                # one- and two-input cases, which are most ops, without slicing.
                 n = len(rec)
-                if n == 6:  # the common binary op, unpacked without slicing
+                if n == 6:
                     prim, _, params, tracked_at, a, b = rec
                     inputs: tuple[Any, ...] = (a, b)
-                    raw_inputs: tuple[Any, ...] = (
-                        a._array if type(a) is Tensor else a,
-                        b._array if type(b) is Tensor else b,
-                    )
                 elif n == 5:
                     prim, _, params, tracked_at, a = rec
                     inputs = (a,)
-                    raw_inputs = (a._array if type(a) is Tensor else a,)
                 else:
-                    prim, _, params, tracked_at = rec[:4]
-                    inputs = rec[4:]
-                    raw_inputs = tuple(x._array if type(x) is Tensor else x for x in inputs)
-                vjps: Any = prim.vjps
-                if prim.tensor_vjp:
+                    prim, params, tracked_at = rec[PRIM], rec[PARAMS], rec[TRACKED]
+                    inputs = rec[FIRST_INPUT:]
+                args: tuple[Any, ...]
+                if not raw:
+                    g_in, out_in, args = g, out, inputs
+                elif prim.tensor_vjp:
                     # User code (custom_gradient, compat ops) is promised tensors.
-                    g_in, out_in, raw_inputs = _wrap(g), out, inputs
+                    g_in, out_in, args = _wrap(g), out, inputs
                 else:
                     g_in, out_in = g, out._array
+                    if n == 6:
+                        args = (
+                            a._array if type(a) is Tensor else a,
+                            b._array if type(b) is Tensor else b,
+                        )
+                    elif n == 5:
+                        args = (a._array if type(a) is Tensor else a,)
+                    else:
+                        args = tuple(x._array if type(x) is Tensor else x for x in inputs)
+                vjp_all = prim.vjp_all
+                cts = None if vjp_all is None else vjp_all(g_in, out_in, *args, **params)
+                vjps = prim.vjps
                 for i in tracked_at:
                     x = inputs[i]
                     xid = id(x)
-                    if (relevant is not None and xid not in relevant) or (vjp := vjps[i]) is None:
+                    if relevant is not None and xid not in relevant:
                         continue
-                    ct: Any = vjp(g_in, out_in, *raw_inputs, **params)
-                    if type(ct) not in _RAW_TYPES:
-                        ct = _raw_result(prim, i, ct)
+                    if cts is None:
+                        vjp = vjps[i]
+                        if vjp is None:
+                            continue
+                        ct = vjp(g_in, out_in, *args, **params)
+                    else:
+                        ct = cts[i]
+                        if ct is None:
+                            continue
+                    if type(ct) not in accepted:
+                        ct = convert(prim, i, ct)
                     xa = x._array
                     if ct.shape != xa.shape or (ct.dtype is not xa.dtype and ct.dtype != xa.dtype):
-                        ct = _fit_raw(prim, i, ct, xa)
+                        ct = _fit(prim, i, ct, xa)
                     prev = pending.get(xid)
                     pending[xid] = ct if prev is None else prev + ct
         finally:
@@ -420,9 +366,9 @@ class Tape:
             if total is None:
                 results.append(None)
                 continue
-            if total.dtype != src.dtype and np.issubdtype(src.dtype, np.inexact):
+            if total.dtype != src.dtype and src.dtype.kind in "fc":
                 total = total.astype(src.dtype)
-            results.append(_wrap(total))
+            results.append(_wrap(total) if raw else total)
         return results
 
     def _all_roots_wanted(self, wanted: set[int]) -> bool:
@@ -430,6 +376,12 @@ class Tape:
         if not all(k in wanted for k in self._watched):
             return False
         return all(id(s) in wanted for snaps in self._reads.values() for s in snaps)
+
+    def _tracks(self, x: Tensor) -> bool:
+        """Whether ``x`` matters to this tape: tracked, or a Variable it watches when read."""
+        if isinstance(x, Variable):
+            return id(x) in self._variables or (self._watch_accessed and x.trainable)
+        return id(x) in self._tracked
 
     def _is_watched(self, src: Tensor) -> bool:
         if isinstance(src, Variable):
@@ -461,74 +413,6 @@ def _unconnected(
         "through a non-differentiable op such as argmax, a comparison or stop_gradient, or "
         "the ops ran while the tape was not recording)"
     )
-
-
-def _record(
-    tapes: tuple[Tape, ...],
-    prim: Primitive,
-    args: tuple[Any, ...],
-    out: Tensor,
-    params: dict[str, Any],
-) -> None:
-    """Append ``prim(args) -> out`` to every recording tape that tracks one of the inputs."""
-    for tape in tapes:
-        if not tape._recording:
-            continue
-        tracked = tape._tracked
-        plain = True  # no Variable to snapshot and no raw array to copy
-        mask = 0
-        bit = 1
-        for x in args:
-            if id(x) in tracked:
-                mask |= bit
-            elif type(x) is not Tensor and isinstance(x, _SPECIAL_INPUTS):
-                plain = False
-            bit <<= 1
-        if plain:
-            if mask:
-                tape._records.append((prim, out, params, _positions(mask), *args))
-                tracked.add(id(out))
-            continue
-        special = _special_inputs(tape, args)
-        if special is not None:
-            tape._records.append((prim, out, params, special[1], *special[0]))
-            tracked.add(id(out))
-
-
-def _special_inputs(
-    tape: Tape, args: tuple[Any, ...]
-) -> tuple[tuple[Any, ...], tuple[int, ...]] | None:
-    """The inputs to record, and the tracked positions, when some inputs are Variables or raw
-    arrays; None if no input is tracked.
-
-    A Variable is recorded as the value it has now, so a later assign cannot change the record;
-    a raw ndarray is copied, since its owner may change it before the backward pass.
-    """
-    mask = 0
-    inputs = []
-    for i, x in enumerate(args):
-        if isinstance(x, Variable):
-            snap = tape._read_variable(x)
-            if snap is not None:
-                mask |= 1 << i
-                x = snap
-        elif id(x) in tape._tracked:
-            mask |= 1 << i
-        elif isinstance(x, _ndarray):
-            x = _wrap(x.copy())
-        inputs.append(x)
-    return (tuple(inputs), _positions(mask)) if mask else None
-
-
-# Tracked-input positions for every bit mask of up to 8 inputs, shared by all records.
-_POSITIONS = tuple(tuple(i for i in range(8) if mask >> i & 1) for mask in range(256))
-
-
-def _positions(mask: int) -> tuple[int, ...]:
-    """The positions of the set bits of ``mask``."""
-    if mask < 256:
-        return _POSITIONS[mask]
-    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
 
 
 def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
@@ -608,38 +492,26 @@ def _broadcast_axes(gshape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[in
     return tuple(axes)
 
 
-def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor | None:
-    """Sum ``g`` over the axes that broadcasting added to ``shape``; None if it cannot."""
-    from .ops.reductions import sum as _sum
-    from .ops.shape import reshape
+def _fit(prim: Primitive, index: int, ct: Any, xa: Any) -> Any:
+    """Bring a VJP's cotangent to its input's shape and dtype, or fail naming the op.
 
-    axes = _broadcast_axes(g.shape, shape)
-    if axes is None:
-        return None
-    summed = _sum(g, axis=axes, keepdims=True) if axes else g
-    return reshape(summed, shape) if summed.shape != shape else summed
-
-
-def _fit(prim: Primitive, index: int, result: Any, x: Tensor) -> Tensor:
-    """Bring a VJP's cotangent to the input's shape and dtype, or fail naming the op."""
-    if not isinstance(result, Tensor):
-        raise TypeError(
-            f"{prim.name}: the VJP for argument {index} returned {type(result).__name__}, "
-            "expected a Tensor"
-        )
-    ct: Tensor = result
-    shape = x.shape
+    The one un-broadcast helper: a VJP may return a cotangent of the broadcast shape, and its
+    broadcast axes are summed away here. Written with methods that arrays and tensors share,
+    so it serves both replay modes (on tensors, outer tapes record it).
+    """
+    shape = xa.shape
     if ct.shape != shape:
-        fitted = _unbroadcast(ct, shape)
-        if fitted is None:
+        axes = _broadcast_axes(ct.shape, shape)
+        if axes is None:
             raise ValueError(
                 f"{prim.name}: gradient for argument {index} has shape {ct.shape}, expected {shape}"
             )
-        ct = fitted
-    if ct.dtype != x.dtype:
-        from .ops.elementwise import astype
-
-        ct = astype(ct, x.dtype)
+        if axes:
+            ct = ct.sum(axis=axes, keepdims=True)
+        if ct.shape != shape:
+            ct = ct.reshape(shape)
+    if ct.dtype != xa.dtype:
+        ct = ct.astype(xa.dtype)
     return ct
 
 
@@ -657,24 +529,11 @@ def _raw_result(prim: Primitive, index: int, result: Any) -> Any:
     )
 
 
-def _fit_raw(prim: Primitive, index: int, ct: Any, xa: Any) -> Any:
-    """``_fit`` on arrays: sum broadcast axes away and cast to the input's dtype."""
-    shape = np.shape(xa)
-    if ct.shape != shape:
-        axes = _broadcast_axes(ct.shape, shape)
-        if axes is None:
-            raise ValueError(
-                f"{prim.name}: gradient for argument {index} has shape {ct.shape}, expected {shape}"
-            )
-        ct = np.sum(ct, axis=axes, keepdims=True).reshape(shape)
-    if ct.dtype != xa.dtype:
-        ct = ct.astype(xa.dtype)
-    return ct
-
-
-def _fit_source(g: Tensor, src: Tensor) -> Tensor:
-    if g.dtype != src.dtype and np.issubdtype(src.dtype, np.inexact):
-        from .ops.elementwise import astype
-
-        g = astype(g, src.dtype)
-    return g
+def _tensor_result(prim: Primitive, index: int, result: Any) -> Tensor:
+    """A VJP's result in a recorded backward pass: a tensor, or higher orders would break."""
+    if isinstance(result, Tensor):
+        return result
+    raise TypeError(
+        f"{prim.name}: the VJP for argument {index} returned {type(result).__name__}, "
+        "expected a Tensor (write VJPs with tapediff ops so they can be differentiated again)"
+    )

@@ -115,15 +115,12 @@ class Tensor:
     # ----- NumPy protocols: np.exp(t), np.sum(t, axis=0), ndarray + t run tapediff's ops -----
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         impl = _UFUNCS.get(ufunc)
-        if impl is None or method != "__call__" or kwargs:
-            what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
-            extra = f" with {', '.join(kwargs)}=" if kwargs and impl is not None else ""
-            raise TypeError(
-                f"{what}{extra} is not supported on tapediff tensors (tensors are immutable and "
-                "only tapediff's ops are differentiable); use the tapediff function of the same "
-                "name, or np.asarray(x) to compute on the values without gradients"
-            )
-        return impl(*inputs)
+        if impl is not None and method == "__call__" and not kwargs:
+            return impl(*inputs)
+        name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        if kwargs:
+            name += f" with {', '.join(kwargs)}="
+        return _without_tapediff(name, getattr(ufunc, method), inputs, kwargs)
 
     def __array_function__(
         self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -131,9 +128,9 @@ class Tensor:
         impl = _FUNCTIONS.get(func)
         if impl is not None:
             return impl(*args, **kwargs)
-        # Anything else (np.allclose, np.shape, ...) sees the values, as it did before NumPy
-        # had this protocol; its result is a plain NumPy value with no gradient.
-        return func(*_to_arrays(args), **_to_arrays(kwargs))
+        module = getattr(func, "__module__", None) or "numpy"
+        name = f"{module}.{getattr(func, '__name__', func)}"
+        return _without_tapediff(name, func, args, kwargs)
 
     # Identity hashing (as in PyTorch) keeps tensors usable in sets and as dict keys,
     # even though == is elementwise.
@@ -152,34 +149,34 @@ class Tensor:
     # ----- arithmetic operators -----
     # These call the primitives directly: one Python call less on the hottest path.
     def __add__(self, other: TensorLike) -> Tensor:
-        return _ew._add.bind2(self, other)
+        return _ew._add.bind(self, other)
 
     def __radd__(self, other: TensorLike) -> Tensor:
-        return _ew._add.bind2(other, self)
+        return _ew._add.bind(other, self)
 
     def __sub__(self, other: TensorLike) -> Tensor:
-        return _ew._subtract.bind2(self, other)
+        return _ew._subtract.bind(self, other)
 
     def __rsub__(self, other: TensorLike) -> Tensor:
-        return _ew._subtract.bind2(other, self)
+        return _ew._subtract.bind(other, self)
 
     def __mul__(self, other: TensorLike) -> Tensor:
-        return _ew._multiply.bind2(self, other)
+        return _ew._multiply.bind(self, other)
 
     def __rmul__(self, other: TensorLike) -> Tensor:
-        return _ew._multiply.bind2(other, self)
+        return _ew._multiply.bind(other, self)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
-        return _ew._divide.bind2(self, other)
+        return _ew._divide.bind(self, other)
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
-        return _ew._divide.bind2(other, self)
+        return _ew._divide.bind(other, self)
 
     def __pow__(self, other: TensorLike) -> Tensor:
-        return _ew._power.bind2(self, other)
+        return _ew._power.bind(self, other)
 
     def __rpow__(self, other: TensorLike) -> Tensor:
-        return _ew._power.bind2(other, self)
+        return _ew._power.bind(other, self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return _la.matmul(self, other)
@@ -188,7 +185,7 @@ class Tensor:
         return _la.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return _ew._negative.bind1(self)
+        return _ew._negative.bind(self)
 
     def __pos__(self) -> Tensor:
         return self
@@ -435,6 +432,91 @@ def _to_arrays(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _to_arrays(v) for k, v in obj.items()}
     return obj
+
+
+def _tensors_in(obj: Any) -> Iterator[Tensor]:
+    """Every tensor in ``obj``, also inside lists, tuples and dicts."""
+    if isinstance(obj, Tensor):
+        yield obj
+    elif isinstance(obj, list | tuple):
+        for o in obj:
+            yield from _tensors_in(o)
+    elif isinstance(obj, dict):
+        for o in obj.values():
+            yield from _tensors_in(o)
+
+
+def _without_tapediff(name: str, func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    """A NumPy function tapediff does not implement, computed on the values, or refused.
+
+    Refused (TypeError) when ``out=`` names a tensor (tensors are immutable), and when a tape
+    tracks one of the tensors and the result holds floating values: such a result could
+    depend smoothly on the input, and it would carry no gradient (a gradient silently lost).
+    Results with no floating values (shapes, counts, indices, booleans: ``np.shape``,
+    ``np.argsort``, ``np.allclose``) carry no gradient by nature and are returned.
+    """
+    if any(isinstance(o, Tensor) for o in _tensors_in(kwargs.get("out", ()))):
+        raise TypeError(
+            f"{name} cannot write into a tapediff tensor: tensors are immutable; "
+            "leave out out= and use the result"
+        )
+    from ._record import tracks
+
+    tracked = any(tracks(t) for t in _tensors_in((args, kwargs)))
+    result = func(*_to_arrays(tuple(args)), **_to_arrays(kwargs))
+    if tracked and _has_floats(result):
+        hint = _spelling(name)
+        use = f"; use {hint}, which is differentiable" if hint else ""
+        raise TypeError(
+            f"{name} is not differentiable in tapediff, and it was called on a tensor that a "
+            f"tape is tracking, so its result would carry no gradient{use}. To compute on the "
+            "values without a gradient, call it on np.asarray(x) or inside "
+            "tape.stop_recording()"
+        )
+    return result
+
+
+def _has_floats(obj: Any) -> bool:
+    """Whether ``obj`` (an array, scalar, or a tuple/list of them) holds floating values."""
+    if isinstance(obj, np.ndarray | np.generic):
+        return obj.dtype.kind in "fc"
+    if isinstance(obj, float | complex):
+        return True
+    if isinstance(obj, list | tuple):
+        return any(_has_floats(o) for o in obj)
+    return False
+
+
+# Where tapediff keeps the differentiable version of a NumPy or SciPy module's functions.
+_NAMESPACES = {
+    "numpy": "tapediff",
+    "numpy.linalg": "tapediff.linalg",
+    "numpy.fft": "tapediff.fft",
+    "scipy.special": "tapediff.scipy.special",
+    "scipy.linalg": "tapediff.scipy.linalg",
+    "scipy.stats": "tapediff.scipy.stats",
+    "scipy.signal": "tapediff.scipy.signal",
+}
+
+
+def _spelling(name: str) -> str | None:
+    """The tapediff function for the NumPy/SciPy function ``name``, if there is one."""
+    import importlib
+
+    base = name.split(" ", 1)[0]
+    module, _, func = base.rpartition(".")
+    if "." in func or not module:
+        return None
+    # A ufunc method (numpy.add.reduce) or a private module (numpy._core...) has no spelling.
+    module = ".".join(m for m in module.split(".") if not m.startswith("_"))
+    target = _NAMESPACES.get(module)
+    if target is None:
+        return None
+    try:
+        mod = importlib.import_module(target)
+    except ImportError:
+        return None
+    return f"{target}.{func}" if callable(getattr(mod, func, None)) else None
 
 
 # NumPy callables that dispatch to the tapediff op of the same name (NEP 13 and NEP 18).

@@ -258,12 +258,44 @@ class TestNumpyProtocols:
         assert np.shape(x) == (2,)
         assert isinstance(np.cumsum(x), np.ndarray)  # no tapediff op: a plain value, as before
 
-    def test_unsupported_ufunc_uses_are_refused_clearly(self) -> None:
+    def test_unsupported_uses_see_the_values_when_no_tape_tracks_the_tensor(self) -> None:
         x = td.tensor([1.0, 2.0])
-        with pytest.raises(TypeError, match=r"numpy\.arctan2 is not supported on tapediff tensors"):
-            np.arctan2(x, x)
-        with pytest.raises(TypeError, match=r"numpy\.add with out= is not supported"):
-            np.add(x, x, out=np.empty(2))
-        with pytest.raises(TypeError, match=r"numpy\.add\.reduce is not supported"):
-            np.add.reduce(x)
+        np.testing.assert_allclose(np.arctan2(x, x), np.arctan2([1.0, 2.0], [1.0, 2.0]))
+        out = np.empty(2)
+        np.add(x, x, out=out)
+        np.testing.assert_array_equal(out, [2.0, 4.0])
+        assert np.add.reduce(x) == 3.0
+
+    def test_unsupported_uses_on_tracked_tensors_are_refused_clearly(self) -> None:
+        x = td.tensor([1.0, 2.0])
+        with td.Tape() as tape:
+            tape.watch(x)
+            with pytest.raises(TypeError, match=r"^numpy\.arctan2 is not differentiable"):
+                np.arctan2(x, x)
+            with pytest.raises(TypeError, match=r"numpy\.add with out= .*use tapediff\.add"):
+                np.add(x, x, out=np.empty(2))
+            with pytest.raises(TypeError, match=r"numpy\.add\.reduce is not differentiable"):
+                np.add.reduce(x)
+            with pytest.raises(TypeError, match=r"^numpy\.cumsum is not differentiable.*"):
+                np.cumsum(x)
+            # Results without floating values carry no gradient by nature.
+            assert np.shape(x) == (2,)
+            assert np.allclose(x, [1.0, 2.0])
+            np.testing.assert_array_equal(np.argsort(x), [0, 1])
+            with tape.stop_recording():
+                np.testing.assert_allclose(np.cumsum(x), [1.0, 3.0])
+        np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
+
+    def test_variables_a_tape_would_watch_count_as_tracked(self) -> None:
+        v = td.Variable([1.0, 2.0])
+        np.testing.assert_allclose(np.cumsum(v), [1.0, 3.0])
+        with td.Tape(), pytest.raises(TypeError, match="numpy.cumsum is not differentiable"):
+            np.cumsum(v)
+        with td.Tape(watch_accessed_variables=False):
+            np.testing.assert_allclose(np.cumsum(v), [1.0, 3.0])
+
+    def test_out_naming_a_tensor_is_refused(self) -> None:
+        x = td.tensor([1.0, 2.0])
+        with pytest.raises(TypeError, match=r"numpy\.add with out= cannot write into a tapediff"):
+            np.add([1.0, 2.0], [1.0, 2.0], out=x)  # type: ignore[call-overload]
         np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])

@@ -131,7 +131,11 @@ def _user_vjp(
     return child.evaluate([gop])[0]
 
 
-_user_op.defvjp_argnum(_user_vjp)
+_user_op.defvjp_all(
+    lambda g, out, *inputs, **params: [
+        _user_vjp(i, g, out, *inputs, **params) for i in range(len(inputs))
+    ]
+)
 _user_op.tensor_vjp = True  # its VJP evaluates user graph code, which expects tensors
 
 

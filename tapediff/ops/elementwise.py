@@ -72,49 +72,49 @@ def _zeros_vjp(g: Tensor, out: Tensor, *inputs: Any, **params: Any) -> Tensor:
 # calls, on the NumPy scalars that 0-d results are kept as they take NumPy's scalar fast path
 # (several times faster). bind2 makes sure at least one operand is a NumPy value.
 
-_add = primitive("add")(operator.add)
+_add = primitive("add", arity=2)(operator.add)
 _add.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: g)
 
 
 def add(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 + x2`` (numpy.add)."""
-    return _add.bind2(x1, x2)
+    return _add.bind(x1, x2)
 
 
-_subtract = primitive("subtract")(operator.sub)
+_subtract = primitive("subtract", arity=2)(operator.sub)
 _subtract.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: negative(g))
 
 
 def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 - x2`` (numpy.subtract)."""
-    return _subtract.bind2(x1, x2)
+    return _subtract.bind(x1, x2)
 
 
-_multiply = primitive("multiply")(operator.mul)
+_multiply = primitive("multiply", arity=2)(operator.mul)
 _multiply.defvjp(lambda g, out, x1, x2: g * x2, lambda g, out, x1, x2: g * x1)
 
 
 def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 * x2`` (numpy.multiply)."""
-    return _multiply.bind2(x1, x2)
+    return _multiply.bind(x1, x2)
 
 
-_divide = primitive("divide")(operator.truediv)
+_divide = primitive("divide", arity=2)(operator.truediv)
 _divide.defvjp(lambda g, out, x1, x2: g / x2, lambda g, out, x1, x2: -g * out / x2)
 
 
 def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise true division ``x1 / x2`` (numpy.divide)."""
-    return _divide.bind2(x1, x2)
+    return _divide.bind(x1, x2)
 
 
-_negative = primitive("negative")(operator.neg)
+_negative = primitive("negative", arity=1)(operator.neg)
 _negative.defvjp(lambda g, out, x: negative(g))
 
 
 def negative(x: TensorLike) -> Tensor:
     """Elementwise ``-x`` (numpy.negative)."""
-    return _negative.bind1(x)
+    return _negative.bind(x)
 
 
 def _log_base(x1: Any) -> Tensor:
@@ -123,7 +123,7 @@ def _log_base(x1: Any) -> Tensor:
     return log(where(equal(x1, 0), 1.0, x1))
 
 
-_power = primitive("power")(operator.pow)
+_power = primitive("power", arity=2)(operator.pow)
 _power.defvjp(
     lambda g, out, x1, x2: g * x2 * power(x1, x2 - 1),
     lambda g, out, x1, x2: g * out * _log_base(x1),
@@ -132,118 +132,118 @@ _power.defvjp(
 
 def power(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 ** x2`` (numpy.power)."""
-    return _power.bind2(x1, x2)
+    return _power.bind(x1, x2)
 
 
-_square = primitive("square")(np.square)
+_square = primitive("square", arity=1)(np.square)
 _square.defvjp(lambda g, out, x: g * (2 * x))
 
 
 def square(x: TensorLike) -> Tensor:
     """Elementwise ``x ** 2`` (numpy.square)."""
-    return _square.bind1(x)
+    return _square.bind(x)
 
 
-_sqrt = primitive("sqrt")(np.sqrt)
+_sqrt = primitive("sqrt", arity=1)(np.sqrt)
 _sqrt.defvjp(lambda g, out, x: g / (2 * out))
 
 
 def sqrt(x: TensorLike) -> Tensor:
     """Elementwise square root (numpy.sqrt)."""
-    return _sqrt.bind1(x)
+    return _sqrt.bind(x)
 
 
-_absolute = primitive("absolute")(np.absolute)
+_absolute = primitive("absolute", arity=1)(np.absolute)
 _absolute.defvjp(lambda g, out, x: g * sign(x))
 
 
 def absolute(x: TensorLike) -> Tensor:
     """Elementwise ``|x|`` (numpy.absolute); its gradient at 0 is 0."""
-    return _absolute.bind1(x)
+    return _absolute.bind(x)
 
 
 abs = absolute
 
 # ----- exponentials and logarithms -----
 
-_exp = primitive("exp")(np.exp)
+_exp = primitive("exp", arity=1)(np.exp)
 _exp.defvjp(lambda g, out, x: g * out)
 
 
 def exp(x: TensorLike) -> Tensor:
     """Elementwise ``e ** x`` (numpy.exp)."""
-    return _exp.bind1(x)
+    return _exp.bind(x)
 
 
-_expm1 = primitive("expm1")(np.expm1)
+_expm1 = primitive("expm1", arity=1)(np.expm1)
 _expm1.defvjp(lambda g, out, x: g * (out + 1))
 
 
 def expm1(x: TensorLike) -> Tensor:
     """Elementwise ``e ** x - 1``, accurate near 0 (numpy.expm1)."""
-    return _expm1.bind1(x)
+    return _expm1.bind(x)
 
 
-_log = primitive("log")(np.log)
+_log = primitive("log", arity=1)(np.log)
 _log.defvjp(lambda g, out, x: g / x)
 
 
 def log(x: TensorLike) -> Tensor:
     """Elementwise natural logarithm (numpy.log)."""
-    return _log.bind1(x)
+    return _log.bind(x)
 
 
-_log1p = primitive("log1p")(np.log1p)
+_log1p = primitive("log1p", arity=1)(np.log1p)
 _log1p.defvjp(lambda g, out, x: g / (1 + x))
 
 
 def log1p(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate near 0 (numpy.log1p)."""
-    return _log1p.bind1(x)
+    return _log1p.bind(x)
 
 
 # ----- trigonometric and hyperbolic -----
 
-_sin = primitive("sin")(np.sin)
+_sin = primitive("sin", arity=1)(np.sin)
 _sin.defvjp(lambda g, out, x: g * cos(x))
 
 
 def sin(x: TensorLike) -> Tensor:
     """Elementwise sine (numpy.sin)."""
-    return _sin.bind1(x)
+    return _sin.bind(x)
 
 
-_cos = primitive("cos")(np.cos)
+_cos = primitive("cos", arity=1)(np.cos)
 _cos.defvjp(lambda g, out, x: -g * sin(x))
 
 
 def cos(x: TensorLike) -> Tensor:
     """Elementwise cosine (numpy.cos)."""
-    return _cos.bind1(x)
+    return _cos.bind(x)
 
 
-_tan = primitive("tan")(np.tan)
+_tan = primitive("tan", arity=1)(np.tan)
 _tan.defvjp(lambda g, out, x: g * (1 + out * out))
 
 
 def tan(x: TensorLike) -> Tensor:
     """Elementwise tangent (numpy.tan)."""
-    return _tan.bind1(x)
+    return _tan.bind(x)
 
 
-_tanh = primitive("tanh")(np.tanh)
+_tanh = primitive("tanh", arity=1)(np.tanh)
 _tanh.defvjp(lambda g, out, x: g * (1 - out * out))
 
 
 def tanh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic tangent (numpy.tanh)."""
-    return _tanh.bind1(x)
+    return _tanh.bind(x)
 
 
 # ----- activations -----
 
 
-@primitive("sigmoid")
+@primitive("sigmoid", arity=1)
 def _sigmoid(x: Any) -> Any:
     # 1 / (1 + e^-x) overflows for large -x; this identity never does.
     return 0.5 * np.tanh(0.5 * x) + 0.5
@@ -254,10 +254,10 @@ _sigmoid.defvjp(lambda g, out, x: g * (out * (1 - out)))
 
 def sigmoid(x: TensorLike) -> Tensor:
     """Elementwise logistic function ``1 / (1 + e ** -x)``."""
-    return _sigmoid.bind1(x)
+    return _sigmoid.bind(x)
 
 
-@primitive("relu")
+@primitive("relu", arity=1)
 def _relu(x: Any) -> Any:
     return np.maximum(x, 0)
 
@@ -267,10 +267,10 @@ _relu.defvjp(lambda g, out, x: where(greater(x, 0), g, 0.0))
 
 def relu(x: TensorLike) -> Tensor:
     """Elementwise ``max(x, 0)``; its gradient at 0 is 0."""
-    return _relu.bind1(x)
+    return _relu.bind(x)
 
 
-@primitive("softplus")
+@primitive("softplus", arity=1)
 def _softplus(x: Any) -> Any:
     return np.logaddexp(0.0, x)
 
@@ -280,7 +280,7 @@ _softplus.defvjp(lambda g, out, x: g * sigmoid(x))
 
 def softplus(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + e ** x)``, computed without overflow."""
-    return _softplus.bind1(x)
+    return _softplus.bind(x)
 
 
 # ----- selection -----
@@ -293,7 +293,7 @@ def _tie_split(a: Any, b: Any, wins: Any) -> Tensor:
     return _wrap(np.where(wins(a, b), 1.0, np.where(a == b, 0.5, 0.0)))
 
 
-_maximum = primitive("maximum")(np.maximum)
+_maximum = primitive("maximum", arity=2)(np.maximum)
 _maximum.defvjp(
     lambda g, out, x1, x2: g * _tie_split(x1, x2, np.greater).astype(g.dtype),
     lambda g, out, x1, x2: g * _tie_split(x2, x1, np.greater).astype(g.dtype),
@@ -302,10 +302,10 @@ _maximum.defvjp(
 
 def maximum(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise maximum (numpy.maximum); ties split the gradient evenly."""
-    return _maximum.bind2(x1, x2)
+    return _maximum.bind(x1, x2)
 
 
-_minimum = primitive("minimum")(np.minimum)
+_minimum = primitive("minimum", arity=2)(np.minimum)
 _minimum.defvjp(
     lambda g, out, x1, x2: g * _tie_split(x1, x2, np.less).astype(g.dtype),
     lambda g, out, x1, x2: g * _tie_split(x2, x1, np.less).astype(g.dtype),
@@ -314,7 +314,7 @@ _minimum.defvjp(
 
 def minimum(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise minimum (numpy.minimum); ties split the gradient evenly."""
-    return _minimum.bind2(x1, x2)
+    return _minimum.bind(x1, x2)
 
 
 @primitive("clip")
@@ -371,13 +371,13 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
 
 # ----- piecewise constant: zero gradient -----
 
-_sign = primitive("sign")(np.sign)
+_sign = primitive("sign", arity=1)(np.sign)
 _sign.defvjp(_zeros_vjp)
-_floor = primitive("floor")(np.floor)
+_floor = primitive("floor", arity=1)(np.floor)
 _floor.defvjp(_zeros_vjp)
-_ceil = primitive("ceil")(np.ceil)
+_ceil = primitive("ceil", arity=1)(np.ceil)
 _ceil.defvjp(_zeros_vjp)
-_trunc = primitive("trunc")(np.trunc)
+_trunc = primitive("trunc", arity=1)(np.trunc)
 _trunc.defvjp(_zeros_vjp)
 _round = primitive("round")(np.round)
 _round.defvjp(_zeros_vjp)
@@ -385,22 +385,22 @@ _round.defvjp(_zeros_vjp)
 
 def sign(x: TensorLike) -> Tensor:
     """Elementwise sign (numpy.sign); zero gradient."""
-    return _sign.bind1(x)
+    return _sign.bind(x)
 
 
 def floor(x: TensorLike) -> Tensor:
     """Elementwise floor (numpy.floor); zero gradient."""
-    return _floor.bind1(x)
+    return _floor.bind(x)
 
 
 def ceil(x: TensorLike) -> Tensor:
     """Elementwise ceiling (numpy.ceil); zero gradient."""
-    return _ceil.bind1(x)
+    return _ceil.bind(x)
 
 
 def trunc(x: TensorLike) -> Tensor:
     """Elementwise truncation toward zero (numpy.trunc); zero gradient."""
-    return _trunc.bind1(x)
+    return _trunc.bind(x)
 
 
 def round(x: TensorLike, decimals: int = 0) -> Tensor:
@@ -431,57 +431,57 @@ def stop_gradient(x: TensorLike) -> Tensor:
 
 # ----- comparisons and predicates: boolean results, never recorded -----
 
-_equal = primitive("equal")(np.equal)
-_not_equal = primitive("not_equal")(np.not_equal)
-_less = primitive("less")(np.less)
-_less_equal = primitive("less_equal")(np.less_equal)
-_greater = primitive("greater")(np.greater)
-_greater_equal = primitive("greater_equal")(np.greater_equal)
-_logical_not = primitive("logical_not")(np.logical_not)
-_isnan = primitive("isnan")(np.isnan)
-_isfinite = primitive("isfinite")(np.isfinite)
+_equal = primitive("equal", arity=2)(np.equal)
+_not_equal = primitive("not_equal", arity=2)(np.not_equal)
+_less = primitive("less", arity=2)(np.less)
+_less_equal = primitive("less_equal", arity=2)(np.less_equal)
+_greater = primitive("greater", arity=2)(np.greater)
+_greater_equal = primitive("greater_equal", arity=2)(np.greater_equal)
+_logical_not = primitive("logical_not", arity=1)(np.logical_not)
+_isnan = primitive("isnan", arity=1)(np.isnan)
+_isfinite = primitive("isfinite", arity=1)(np.isfinite)
 
 
 def equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 == x2`` (numpy.equal); not differentiable."""
-    return _equal.bind2(x1, x2)
+    return _equal.bind(x1, x2)
 
 
 def not_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 != x2`` (numpy.not_equal); not differentiable."""
-    return _not_equal.bind2(x1, x2)
+    return _not_equal.bind(x1, x2)
 
 
 def less(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 < x2`` (numpy.less); not differentiable."""
-    return _less.bind2(x1, x2)
+    return _less.bind(x1, x2)
 
 
 def less_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 <= x2`` (numpy.less_equal); not differentiable."""
-    return _less_equal.bind2(x1, x2)
+    return _less_equal.bind(x1, x2)
 
 
 def greater(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 > x2`` (numpy.greater); not differentiable."""
-    return _greater.bind2(x1, x2)
+    return _greater.bind(x1, x2)
 
 
 def greater_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
     """Elementwise ``x1 >= x2`` (numpy.greater_equal); not differentiable."""
-    return _greater_equal.bind2(x1, x2)
+    return _greater_equal.bind(x1, x2)
 
 
 def logical_not(x: TensorLike) -> Tensor:
     """Elementwise logical NOT (numpy.logical_not); not differentiable."""
-    return _logical_not.bind1(x)
+    return _logical_not.bind(x)
 
 
 def isnan(x: TensorLike) -> Tensor:
     """Elementwise NaN test (numpy.isnan); not differentiable."""
-    return _isnan.bind1(x)
+    return _isnan.bind(x)
 
 
 def isfinite(x: TensorLike) -> Tensor:
     """Elementwise finiteness test (numpy.isfinite); not differentiable."""
-    return _isfinite.bind1(x)
+    return _isfinite.bind(x)

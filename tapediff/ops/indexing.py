@@ -20,9 +20,9 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index
 
 from ..tensor import Tensor, TensorLike, _wrap
+from ._axes import axis_index
 from ._primitive import primitive
 from .elementwise import where
 from .shape import reshape
@@ -218,7 +218,7 @@ def take(
         t = reshape(t, -1)
         axis = 0
     else:
-        axis = normalize_axis_index(axis, t.ndim)
+        axis = axis_index("take", axis, t.shape)
     n = t.shape[axis]
     if mode == "wrap" or mode == "clip":
         if n == 0 and idx.size:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, TensorLike, as_tensor
+from ._axes import axis_tuple
 from ._primitive import primitive
 from .elementwise import multiply, where
 from .shape import broadcast_to, reshape, swapaxes, transpose
@@ -114,22 +115,9 @@ def dot(a: TensorLike, b: TensorLike) -> Tensor:
     return tensordot(a, b, axes=([len(sa) - 1], [axis_b]))
 
 
-def _axis_list(axes: Any, ndim: int, which: str) -> list[int]:
+def _axis_list(axes: Any, shape: tuple[int, ...], which: str) -> list[int]:
     items = [axes] if isinstance(axes, int | np.integer) else list(axes)
-    result = []
-    for ax in items:
-        if not isinstance(ax, int | np.integer):
-            raise TypeError(
-                f"tensordot: axes must be integers; got {type(ax).__name__} for {which}"
-            )
-        if not -ndim <= ax < ndim:
-            raise ValueError(
-                f"tensordot: axis {ax} is out of bounds for {which} with {ndim} dimensions"
-            )
-        result.append(int(ax) % ndim)
-    if len(set(result)) != len(result):
-        raise ValueError(f"tensordot: repeated axis in {which}'s axes {items}")
-    return result
+    return list(axis_tuple("tensordot", items, shape, f"{which}'s axis"))
 
 
 def _tensordot_axes(
@@ -164,8 +152,8 @@ def _axis_pair(
         raise TypeError(
             f"tensordot: axes must be an int or a pair of axis sequences; got {axes!r}"
         ) from None
-    la = _axis_list(axes_a, len(sa), "the first operand")
-    lb = _axis_list(axes_b, len(sb), "the second operand")
+    la = _axis_list(axes_a, sa, "the first operand")
+    lb = _axis_list(axes_b, sb, "the second operand")
     if len(la) != len(lb):
         raise ValueError(f"tensordot: axes {la} and {lb} name different numbers of axes")
     return la, lb
@@ -348,7 +336,11 @@ def _einsum_vjp(
     return where(Tensor(_diagonal_mask(labels, target)), r, 0.0)
 
 
-_einsum.defvjp_argnum(_einsum_vjp)
+_einsum.defvjp_all(
+    lambda g, out, *operands, **params: [
+        _einsum_vjp(i, g, out, *operands, **params) for i in range(len(operands))
+    ]
+)
 
 
 def einsum(subscripts: str, *operands: TensorLike, optimize: Any = False) -> Tensor:

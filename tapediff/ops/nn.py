@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index
 
 from ..tensor import Tensor, TensorLike, _wrap
+from ._axes import axis_index, axis_tuple
 from ._primitive import primitive
 from .elementwise import exp
 from .reductions import sum as _sum
@@ -25,10 +25,9 @@ __all__ = ["cross_entropy", "log_softmax", "softmax"]
 AxisArg = int | tuple[int, ...]
 
 
-def _axis_param(axis: AxisArg) -> AxisArg:
-    if isinstance(axis, int | np.integer):
-        return int(axis)
-    return tuple(int(a) for a in axis)
+def _axis_param(op: str, x: TensorLike, axis: AxisArg) -> AxisArg:
+    axes = axis_tuple(op, axis, np.shape(x))
+    return axes[0] if isinstance(axis, int | np.integer) else axes
 
 
 def _log_softmax_np(x: Any, axis: Any) -> Any:
@@ -47,7 +46,7 @@ _softmax.defvjp(lambda g, out, x, axis: out * (g - _sum(g * out, axis=axis, keep
 
 def softmax(x: TensorLike, axis: AxisArg = -1) -> Tensor:
     """``exp(x) / sum(exp(x), axis)``, computed without overflow (scipy.special.softmax)."""
-    return _softmax.bind(x, axis=_axis_param(axis))
+    return _softmax.bind(x, axis=_axis_param("softmax", x, axis))
 
 
 _log_softmax = primitive("log_softmax")(_log_softmax_np)
@@ -56,7 +55,7 @@ _log_softmax.defvjp(lambda g, out, x, axis: g - exp(out) * _sum(g, axis=axis, ke
 
 def log_softmax(x: TensorLike, axis: AxisArg = -1) -> Tensor:
     """``x - logsumexp(x, axis)``, computed without overflow (scipy.special.log_softmax)."""
-    return _log_softmax.bind(x, axis=_axis_param(axis))
+    return _log_softmax.bind(x, axis=_axis_param("log_softmax", x, axis))
 
 
 # ----- cross-entropy -----
@@ -122,7 +121,7 @@ def cross_entropy(logits: TensorLike, labels: TensorLike, axis: int = -1) -> Ten
     lshape = np.shape(logits)
     if not lshape:
         raise ValueError("cross_entropy: logits must have a class axis; got a 0-d array")
-    axis = normalize_axis_index(axis, len(lshape))
+    axis = axis_index("cross_entropy", axis, lshape)
     lab = labels._array if isinstance(labels, Tensor) else np.asarray(labels)
     n = lshape[axis]
     if np.issubdtype(lab.dtype, np.integer):

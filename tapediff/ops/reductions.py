@@ -7,7 +7,7 @@ zeros in the input (the product of the other elements, never 0/0); std's gradien
 the standard deviation is 0 (as abs'(0) = 0); argmax/argmin return integer tensors and are
 never recorded.
 
-Axes are checked up front (see ``shape._axis_tuple``): an error names the op and the shape.
+Axes are checked up front (see ``_axes.axis_tuple``): an error names the op and the shape.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Axis, Tensor, TensorLike, _wrap, as_tensor
+from ._axes import axis_index, axis_tuple
 from ._primitive import primitive, value_of
 from .elementwise import equal, exp, not_equal, square, where
-from .shape import _axis_index, _axis_tuple, broadcast_to, reshape
+from .shape import broadcast_to, reshape
 
 __all__ = [
     "amax",
@@ -44,7 +45,7 @@ _Axes = tuple[int, ...] | None
 
 def _axes(op: str, x: Tensor, axis: Axis) -> _Axes:
     # None stays None so that NumPy takes its whole-array path (and sums in the same order).
-    return None if axis is None else _axis_tuple(op, axis, x.shape)
+    return None if axis is None else axis_tuple(op, axis, x.shape)
 
 
 def _kept_shape(shape: tuple[int, ...], axes: _Axes) -> tuple[int, ...]:
@@ -238,7 +239,7 @@ def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
     """Index of the largest element, over the flattened tensor if ``axis`` is None
     (numpy.argmax); not differentiable."""
     t = as_tensor(a)
-    ax = None if axis is None else _axis_index("argmax", axis, t.shape)
+    ax = None if axis is None else axis_index("argmax", axis, t.shape)
     return _argmax.bind(t, axis=ax, keepdims=keepdims)
 
 
@@ -246,5 +247,5 @@ def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
     """Index of the smallest element, over the flattened tensor if ``axis`` is None
     (numpy.argmin); not differentiable."""
     t = as_tensor(a)
-    ax = None if axis is None else _axis_index("argmin", axis, t.shape)
+    ax = None if axis is None else axis_index("argmin", axis, t.shape)
     return _argmin.bind(t, axis=ax, keepdims=keepdims)

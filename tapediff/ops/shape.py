@@ -21,7 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..tensor import Shape, Tensor, TensorLike, as_tensor
-from ._primitive import primitive
+from ._axes import AxisError, axis_index, axis_tuple
+from ._primitive import VJPArg, primitive
 
 __all__ = [
     "array_split",
@@ -42,40 +43,7 @@ __all__ = [
     "transpose",
 ]
 
-_AxisError = np.exceptions.AxisError
 _Indices = int | Sequence[int] | npt.NDArray[np.integer[Any]]
-
-
-# ----- axis checking, shared with reductions.py -----
-
-
-def _axis_index(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") -> int:
-    """``axis`` as a non-negative int, or a clear error naming ``op`` and ``shape``."""
-    try:
-        ax = operator.index(axis)
-    except TypeError:
-        raise TypeError(
-            f"{op}: {what} must be an integer; got {type(axis).__name__} {axis!r}"
-        ) from None
-    ndim = len(shape)
-    if not -ndim <= ax < ndim:
-        raise _AxisError(
-            f"{op}: {what} {ax} is out of bounds for a tensor of shape {shape} "
-            f"({ndim} dimension{'' if ndim == 1 else 's'})"
-        )
-    return ax % ndim
-
-
-def _axis_tuple(op: str, axis: Any, shape: tuple[int, ...], what: str = "axis") -> tuple[int, ...]:
-    """An int or a sequence of ints as a tuple of distinct non-negative axes."""
-    ndim = len(shape)
-    if type(axis) is int and -ndim <= axis < ndim:  # the common case, kept cheap
-        return (axis % ndim,)
-    items = tuple(axis) if isinstance(axis, Sequence | np.ndarray) else (axis,)
-    axes = tuple(_axis_index(op, a, shape, what) for a in items)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {what}={axis!r} for a tensor of shape {shape}")
-    return axes
 
 
 # ----- reshaping -----
@@ -111,9 +79,9 @@ def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
     n_new = len(axis) if isinstance(axis, Sequence) else 1
     ndim = t.ndim + n_new
     try:
-        new = set(_axis_tuple("expand_dims", axis, (1,) * ndim))
-    except _AxisError:
-        raise _AxisError(
+        new = set(axis_tuple("expand_dims", axis, (1,) * ndim))
+    except AxisError:
+        raise AxisError(
             f"expand_dims: axis {axis!r} is out of bounds for the {ndim} dimensions of the "
             f"result (a tensor of shape {t.shape} with {n_new} new)"
         ) from None
@@ -132,7 +100,7 @@ def squeeze(a: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
     if axis is None:
         drop = {i for i, n in enumerate(shape) if n == 1}
     else:
-        drop = set(_axis_tuple("squeeze", axis, shape))
+        drop = set(axis_tuple("squeeze", axis, shape))
         for i in sorted(drop):
             if shape[i] != 1:
                 raise ValueError(
@@ -171,7 +139,7 @@ def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
         return _transpose.bind(a, axes=None)
     t = as_tensor(a)
     # Normalized (non-negative) axes, so that the VJP's argsort inverts the permutation.
-    perm = _axis_tuple("transpose", axes, t.shape, "axes")
+    perm = axis_tuple("transpose", axes, t.shape, "axes")
     if len(perm) != t.ndim:
         raise ValueError(
             f"transpose: axes {tuple(axes)!r} must be a permutation of all "
@@ -187,8 +155,8 @@ _swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
 def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
     """Interchange two axes (numpy.swapaxes)."""
     t = as_tensor(a)
-    ax1 = _axis_index("swapaxes", axis1, t.shape, "axis1")
-    ax2 = _axis_index("swapaxes", axis2, t.shape, "axis2")
+    ax1 = axis_index("swapaxes", axis1, t.shape, "axis1")
+    ax2 = axis_index("swapaxes", axis2, t.shape, "axis2")
     return _swapaxes.bind(t, axis1=ax1, axis2=ax2)
 
 
@@ -197,8 +165,8 @@ def moveaxis(
 ) -> Tensor:
     """Move axes to new positions, keeping the others in order (numpy.moveaxis)."""
     t = as_tensor(a)
-    src = _axis_tuple("moveaxis", source, t.shape, "source")
-    dst = _axis_tuple("moveaxis", destination, t.shape, "destination")
+    src = axis_tuple("moveaxis", source, t.shape, "source")
+    dst = axis_tuple("moveaxis", destination, t.shape, "destination")
     if len(src) != len(dst):
         raise ValueError(
             f"moveaxis: source {source!r} and destination {destination!r} must name the same "
@@ -222,15 +190,19 @@ def _concatenate(*arrays: Any, axis: int) -> Any:
     return np.concatenate(arrays, axis=axis)
 
 
-def _concatenate_vjp(i: int, g: Tensor, out: Tensor, *arrays: Any, axis: int) -> Tensor:
+def _concatenate_vjp(g: VJPArg, out: VJPArg, *arrays: VJPArg, axis: int) -> list[Any]:
+    """Each input's cotangent is its slice of ``g``."""
+    pieces = []
     start = 0
-    for x in arrays[:i]:
-        start += np.shape(x)[axis]
-    stop = start + np.shape(arrays[i])[axis]
-    return g[(slice(None),) * axis + (slice(start, stop),)]
+    lead = (slice(None),) * axis
+    for x in arrays:
+        stop = start + np.shape(x)[axis]
+        pieces.append(g[(*lead, slice(start, stop))])
+        start = stop
+    return pieces
 
 
-_concatenate.defvjp_argnum(_concatenate_vjp)
+_concatenate.defvjp_all(_concatenate_vjp)
 
 
 def concatenate(arrays: Sequence[TensorLike] | Tensor, axis: int | None = 0) -> Tensor:
@@ -246,7 +218,7 @@ def concatenate(arrays: Sequence[TensorLike] | Tensor, axis: int | None = 0) -> 
     first = np.shape(arrays[0])
     if not first:
         raise ValueError(f"concatenate: cannot join 0-d tensors; got shapes {_shapes(arrays)}")
-    ax = _axis_index("concatenate", axis, first)
+    ax = axis_index("concatenate", axis, first)
     # Mismatched shapes: NumPy's ValueError, with the op's name and the shapes (added by bind).
     return _concatenate.bind(*arrays, axis=ax)
 
@@ -256,8 +228,8 @@ def _stack(*arrays: Any, axis: int) -> Any:
     return np.stack(arrays, axis=axis)
 
 
-_stack.defvjp_argnum(
-    lambda i, g, out, *arrays, axis: g[(slice(None),) * axis + (i,)],
+_stack.defvjp_all(
+    lambda g, out, *arrays, axis: [g[(slice(None),) * axis + (i,)] for i in range(len(arrays))]
 )
 
 
@@ -273,7 +245,7 @@ def stack(arrays: Sequence[TensorLike] | Tensor, axis: int = 0) -> Tensor:
             raise ValueError(
                 f"stack: all tensors must have the same shape; got shapes {_shapes(arrays)}"
             )
-    ax = _axis_index("stack", axis, (*first, len(arrays)))
+    ax = axis_index("stack", axis, (*first, len(arrays)))
     return _stack.bind(*arrays, axis=ax)
 
 
@@ -304,7 +276,7 @@ def array_split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -
     """Split into sections, the first ``n % sections`` one longer; or at the given indices
     (numpy.array_split)."""
     t = as_tensor(ary)
-    ax = _axis_index("array_split", axis, t.shape)
+    ax = axis_index("array_split", axis, t.shape)
     points = _split_points("array_split", t.shape[ax], indices_or_sections)
     return _split(t, points, ax)
 
@@ -313,7 +285,7 @@ def split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -> list
     """Split into equal sections, or at the given indices, as differentiable slices
     (numpy.split)."""
     t = as_tensor(ary)
-    ax = _axis_index("split", axis, t.shape)
+    ax = axis_index("split", axis, t.shape)
     n = t.shape[ax]
     sections = indices_or_sections
     if isinstance(sections, int | np.integer) and sections > 0 and n % sections:
@@ -427,7 +399,7 @@ def repeat(a: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tenso
     if axis is None:
         t = reshape(t, -1)
         axis = 0
-    ax = _axis_index("repeat", axis, t.shape)
+    ax = axis_index("repeat", axis, t.shape)
     counts = _counts("repeat", "repeats", repeats)
     shape = t.shape
     if len(counts) == 1:
