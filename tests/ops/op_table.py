@@ -1,12 +1,13 @@
 """OP_TABLE: one row per differentiable public op (several rows where an op has distinct modes).
 
-Each row names the public op (``name`` up to an optional ``[variant]``), how to call it on the
-generated inputs, the NumPy reference it must match, and a hypothesis strategy drawing
-``(arrays, kwargs)``. The positional ``arrays`` are what gradients are checked against (every
-floating one; integer/boolean ones such as labels and masks pass through); ``kwargs`` are static.
-Domain constraints live in the strategies (``domain`` says which), so generated inputs stay at
-least ``MARGIN`` away from kinks, jumps and domain edges: central differences with ``eps=1e-6``
-are then exact up to rounding, and tolerances never need loosening.
+The row type and the building blocks are in ``op_case.py``. The core rows are here; each
+``rows_*.py`` module beside this one adds the rows of one area, collected below into the one
+table every property test walks. The positional ``arrays`` of a row are what gradients are
+checked against (every floating one; integer/boolean ones such as labels and masks pass
+through); ``kwargs`` are static. Domain constraints live in the strategies (``domain`` says
+which), so generated inputs stay at least ``MARGIN`` away from kinks, jumps and domain edges:
+central differences with ``eps=1e-6`` are then exact up to rounding, and tolerances never need
+loosening.
 
 Rows are written against ``tapediff`` lazily (``_op("name")``), so the table imports while ops
 are still being added; rows whose op is not exported yet are listed in ``PENDING`` instead
@@ -15,89 +16,33 @@ are still being added; rows whose op is not exported yet are listed in ``PENDING
 
 from __future__ import annotations
 
+import importlib
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_case import (
+    Inputs,
+    OpCase,
+    _op,
+    arr,
+    away,
+    floats,
+    grid,
+    integers_in,
+    nary,
+    resolve,
+    unary,
+)
 
 import tapediff as td
 from tapediff import testing as tdt
-
-Inputs = tuple[tuple[Any, ...], dict[str, Any]]
-MARGIN = 1e-3  # distance from kinks/jumps/edges; far above gradcheck's eps = 1e-6
-
-
-@dataclass(frozen=True)
-class OpCase:
-    name: str  # "op" or "op[variant]"; op is the public tapediff name
-    fn: Callable[..., Any]  # called as fn(*arrays, **kwargs)
-    reference: Callable[..., Any]  # NumPy computation of the same thing, same call
-    inputs: st.SearchStrategy[Inputs]
-    domain: str = "any finite input"  # what the strategy guarantees, for readers
-    second_order: bool = True  # gradgradcheck too (smooth, or piecewise-linear away from kinks)
-    atol: float = 1e-5
-    rtol: float = 1e-4
-    eps: float = 1e-6
-    same_dtype: bool = True  # float32 in -> float32 out (False for astype)
-    # Known bugs: the row's gradient (second-order) check must fail until the op is fixed.
-    xfail: str | None = None
-    xfail_second_order: str | None = None
-
-    @property
-    def op(self) -> str:
-        return self.name.split("[", 1)[0]
-
-
-def _op(name: str) -> Callable[..., Any]:
-    """The public op ``td.<name>``, looked up at call time (it may not exist yet)."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return getattr(td, name)(*args, **kwargs)
-
-    call.__qualname__ = f"td.{name}"
-    return call
-
-
-# ----- building blocks -----
-
-
-def floats(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[float]:
-    return tdt.floats(lo, hi)
-
-
-def away(points: Sequence[float], lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[float]:
-    return tdt.away_from(points, MARGIN, lo, hi)
-
-
-def arr(shape: Any, elements: st.SearchStrategy[float] | None = None) -> st.SearchStrategy[Any]:
-    return tdt.arrays(np.float64, shape, elements=floats() if elements is None else elements)
-
-
-def unary(
-    elements: st.SearchStrategy[float] | None = None,
-    shapes: st.SearchStrategy[tuple[int, ...]] | None = None,
-    **kwargs: st.SearchStrategy[Any],
-) -> st.SearchStrategy[Inputs]:
-    """One array (default rank 0-3) and kwargs drawn from the given strategies."""
-    shape = tdt.shapes(0, 3) if shapes is None else shapes
-    return st.tuples(arr(shape, elements).map(lambda a: (a,)), st.fixed_dictionaries(kwargs))
-
-
-@st.composite
-def nary(draw: st.DrawFn, *elements: st.SearchStrategy[float], max_dims: int = 3) -> Inputs:
-    """Mutually broadcastable arrays, one per elements strategy."""
-    shapes = draw(tdt.broadcastable_shapes(len(elements), 0, max_dims, max_side=3))
-    return tuple(draw(arr(s, e)) for s, e in zip(shapes, elements, strict=True)), {}
-
-
-def grid(step: float = 0.125, lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[float]:
-    return tdt.grid(lo, hi, step)
-
 
 # ----- references for ops NumPy lacks -----
 
@@ -146,10 +91,6 @@ def _scatter_set(a: Any, values: Any, key: Any) -> Any:
 
 
 # ----- elementwise strategies -----
-
-
-def integers_in(lo: float, hi: float) -> list[float]:
-    return [float(k) for k in range(int(np.ceil(lo)), int(np.floor(hi)) + 1)]
 
 
 @st.composite
@@ -846,8 +787,18 @@ _ROWS: tuple[OpCase, ...] = (
 )
 
 
+def _area_modules() -> list[ModuleType]:
+    """The ``rows_*.py`` modules beside this one, each adding the rows of one area."""
+    here = Path(__file__).parent
+    return [importlib.import_module(p.stem) for p in sorted(here.glob("rows_*.py"))]
+
+
+AREAS = _area_modules()
+_ROWS = _ROWS + tuple(row for area in AREAS for row in area.ROWS)
+
+
 def _exported(name: str) -> bool:
-    return hasattr(td, name)
+    return resolve(name) is not None
 
 
 OP_TABLE: tuple[OpCase, ...] = tuple(c for c in _ROWS if _exported(c.op))

@@ -8,14 +8,24 @@ from typing import Any
 
 from hypothesis import find, settings
 from hypothesis.errors import NoSuchExample
-from op_table import _ROWS, OP_TABLE, PENDING
+from op_case import resolve
+from op_table import _ROWS, AREAS, OP_TABLE, PENDING
 
-import tapediff as td
 from tapediff.ops import elementwise, indexing, linalg, nn, reductions, shape
 
 # Modules whose public names are ops. constructors (zeros, arange, ...) and random only build
 # tensors from non-tensor arguments, so no gradient flows through them.
-OP_MODULES = (elementwise, reductions, shape, linalg, indexing, nn)
+# Each area module (rows_*.py) adds its public modules: names in tapediff.ops modules are
+# top-level (td.exp), names in a namespace module are dotted (td.linalg.det).
+OP_MODULES = (
+    elementwise,
+    reductions,
+    shape,
+    linalg,
+    indexing,
+    nn,
+    *(m for area in AREAS for m in getattr(area, "MODULES", ())),
+)
 
 NOT_DIFFERENTIABLE = {
     # comparisons and predicates: boolean results
@@ -109,15 +119,27 @@ REQUIRED = set(
 )
 
 
+for _area in AREAS:
+    NOT_DIFFERENTIABLE |= set(getattr(_area, "NOT_DIFFERENTIABLE", ()))
+    REQUIRED |= set(getattr(_area, "REQUIRED", ()))
+
+
+def _prefix(module: Any) -> str:
+    """How the names of ``module`` are spelled under tapediff: "" or "linalg." and so on."""
+    name: str = module.__name__
+    return "" if name.startswith("tapediff.ops.") else name.removeprefix("tapediff.") + "."
+
+
 def public_ops() -> dict[str, Callable[..., Any]]:
-    names = {name for module in OP_MODULES for name in module.__all__}
-    return {name: getattr(td, name) for name in names}
+    names = {_prefix(module) + name for module in OP_MODULES for name in module.__all__}
+    return {name: resolve(name) for name in names}
 
 
 def test_every_listed_public_name_is_exported_by_tapediff() -> None:
     for module in OP_MODULES:
         for name in module.__all__:
-            assert getattr(td, name, None) is getattr(module, name), (module.__name__, name)
+            spelled = _prefix(module) + name
+            assert resolve(spelled) is getattr(module, name), (module.__name__, spelled)
 
 
 def test_non_differentiable_list_names_real_ops() -> None:
