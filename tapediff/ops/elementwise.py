@@ -70,7 +70,7 @@ def _zeros_vjp(g: Tensor, out: Tensor, *inputs: Any, **params: Any) -> Tensor:
 # ----- arithmetic -----
 # The forwards are Python's operators rather than the ufuncs: on arrays they are the same ufunc
 # calls, on the NumPy scalars that 0-d results are kept as they take NumPy's scalar fast path
-# (several times faster). bind2 makes sure at least one operand is a NumPy value.
+# (several times faster). _record.bind2 makes sure at least one operand is a NumPy value.
 
 _add = primitive("add", arity=2)(operator.add)
 _add.defvjp(lambda g, out, x1, x2: g, lambda g, out, x1, x2: g)
