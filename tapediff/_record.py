@@ -56,7 +56,7 @@ class Recorder(Protocol):
     # ids of the tensors whose values matter to the tape (watched, read, or recorded outputs).
     _tracked: set[int]
 
-    def _read_variable(self, var: Variable) -> Tensor | None: ...
+    def _read_variable(self, var: Variable, snap: Tensor | None = None) -> Tensor | None: ...
 
     def _tracks(self, x: Tensor) -> bool: ...
 
@@ -139,21 +139,43 @@ _FORWARD_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
 
 def bind(prim: Primitive, *args: Any, **params: Any) -> Tensor:
     """Run ``prim``'s forward on the inputs' arrays; record it on each tape tracking an input."""
+    for a in args:
+        if isinstance(a, Variable):
+            return _bind_variables(prim, args, params)
+    out = _forward(prim, args, params)
+    if prim.differentiable:
+        tapes = ACTIVE.get()
+        if tapes:
+            record(tapes, prim, args, out, params or NO_PARAMS)
+    return out
+
+
+def _bind_variables(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+    """``bind`` when inputs include Variables: each is read once, and that one snapshot serves
+    the forward pass and every record, so an assign from another thread cannot come between."""
+    snaps = tuple(a._read() if isinstance(a, Variable) else a for a in args)
+    out = _forward(prim, snaps, params)
+    if prim.differentiable:
+        tapes = ACTIVE.get()
+        if tapes:
+            record(tapes, prim, args, out, params or NO_PARAMS, snaps)
+    return out
+
+
+def _forward(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+    """The forward on the inputs' arrays, as an output tensor that aliases no caller's array."""
     try:
         result = prim.forward(*[a._array if isinstance(a, Tensor) else a for a in args], **params)
     except _FORWARD_ERRORS as e:
         raise op_error(prim.name, e, args) from e
     if type(result) is _ndarray:
-        if result.base is not None:
+        # A view of a caller's ndarray, or the array itself (identity-like forwards).
+        if result.base is not None or (args and result is args[0]):
             result = _own(result, args)
     elif not isinstance(result, _generic):
         result = _asarray(result)
     out: Tensor = _new(Tensor)
     out._array = result
-    if prim.differentiable:
-        tapes = ACTIVE.get()
-        if tapes:
-            record(tapes, prim, args, out, params or NO_PARAMS)
     return out
 
 
@@ -162,6 +184,8 @@ def bind(prim: Primitive, *args: Any, **params: Any) -> Tensor:
 # (operators and elementwise ops use them).
 def bind1(prim: Primitive, a: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=1``."""
+    if type(a) is not Tensor and isinstance(a, Variable):
+        return _bind_variables(prim, (a,), NO_PARAMS)
     try:
         result = prim.forward(a._array if isinstance(a, Tensor) else a)
     except _FORWARD_ERRORS as e:
@@ -186,6 +210,10 @@ def bind1(prim: Primitive, a: Any) -> Tensor:
 
 def bind2(prim: Primitive, a: Any, b: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=2``."""
+    if (type(a) is not Tensor and isinstance(a, Variable)) or (
+        type(b) is not Tensor and isinstance(b, Variable)
+    ):
+        return _bind_variables(prim, (a, b), NO_PARAMS)
     if isinstance(a, Tensor):
         ra = a._array
         rb = b._array if isinstance(b, Tensor) else b
@@ -232,8 +260,12 @@ def record(
     args: tuple[Any, ...],
     out: Tensor,
     params: dict[str, Any],
+    snaps: tuple[Any, ...] | None = None,
 ) -> None:
-    """Append ``prim(*args, **params) -> out`` to every recording tape that tracks an input."""
+    """Append ``prim(*args, **params) -> out`` to every recording tape that tracks an input.
+
+    ``snaps``: ``args`` with each Variable replaced by the snapshot the forward pass used.
+    """
     for tape in tapes:
         if not tape._recording:
             continue
@@ -252,14 +284,14 @@ def record(
                 tape._records.append((prim, out, params, positions(mask), *args))
                 tracked.add(id(out))
             continue
-        special = _snapshot_inputs(tape, args)
+        special = _snapshot_inputs(tape, args, snaps)
         if special is not None:
             tape._records.append((prim, out, params, special[1], *special[0]))
             tracked.add(id(out))
 
 
 def _snapshot_inputs(
-    tape: Recorder, args: tuple[Any, ...]
+    tape: Recorder, args: tuple[Any, ...], snaps: tuple[Any, ...] | None
 ) -> tuple[tuple[Any, ...], tuple[int, ...]] | None:
     """The inputs to record and the tracked positions, or None if no input is tracked.
 
@@ -270,7 +302,7 @@ def _snapshot_inputs(
     inputs = []
     for i, x in enumerate(args):
         if isinstance(x, Variable):
-            snap = tape._read_variable(x)
+            snap = tape._read_variable(x, None if snaps is None else snaps[i])
             if snap is not None:
                 mask |= 1 << i
                 x = snap

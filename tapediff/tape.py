@@ -113,10 +113,14 @@ class Tape:
         """Track ``tensor`` (or each tensor of a list/tuple/dict) so gradients can flow to it."""
         flat, _ = _flatten(tensor, "watch")
         for t in flat:
-            if t.dtype.kind not in "fc":
+            if t.dtype.kind != "f":
+                hint = (
+                    " (complex differentiation is not supported yet)"
+                    if t.dtype.kind == "c"
+                    else ". Convert it first, e.g. x.astype(np.float64)."
+                )
                 raise TypeError(
-                    f"watch() needs a floating-point tensor; got dtype {t.dtype}. "
-                    "Convert it first, e.g. x.astype(np.float64)."
+                    f"watch() needs a real floating-point tensor; got dtype {t.dtype}{hint}"
                 )
         for t in flat:
             if isinstance(t, Variable):
@@ -129,14 +133,16 @@ class Tape:
         """The variables this tape watches, in the order they were first watched or read."""
         return tuple(self._variables.values())
 
-    def _read_variable(self, var: Variable) -> Tensor | None:
-        """The snapshot to record for ``var``, or None if this tape does not watch it."""
+    def _read_variable(self, var: Variable, snap: Tensor | None = None) -> Tensor | None:
+        """The snapshot to record for ``var`` (``snap``, the one the forward pass used, if
+        given), or None if this tape does not watch it."""
         vid = id(var)
         if vid not in self._variables:
             if not (self._watch_accessed and var.trainable):
                 return None
             self._variables[vid] = var
-        snap = var._read()
+        if snap is None:
+            snap = var._read()
         sid = id(snap)
         if sid not in self._tracked:
             self._tracked.add(sid)
@@ -435,8 +441,11 @@ def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
     for t, og in zip(targets, given, strict=True):
         if not isinstance(t, Tensor):
             raise TypeError(f"gradient() target must be a Tensor; got {type(t).__name__}")
-        if t.dtype.kind not in "fc":
-            raise TypeError(f"gradient() target must have a floating dtype; got {t.dtype}")
+        if t.dtype.kind != "f":
+            raise TypeError(
+                f"gradient() target must have a real floating dtype; got {t.dtype}"
+                + (" (complex differentiation is not supported yet)" if t.dtype.kind == "c" else "")
+            )
         if og is None:
             seed = Tensor(np.ones(t.shape, dtype=t.dtype))
         else:

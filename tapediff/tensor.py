@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Any, SupportsIndex, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -18,10 +18,41 @@ Shape: TypeAlias = "int | tuple[int, ...]"
 
 
 def _readonly(a: Array) -> Array:
-    # A 0-d result may be held as a NumPy scalar; asarray makes it (a fresh) 0-d array.
-    view = a.view() if type(a) is np.ndarray else np.asarray(a)
+    """A view of ``a`` that nobody can write through, nor make writeable again.
+
+    NumPy lets a view be made writeable whenever the array owning the memory is; a view of a
+    read-only buffer cannot be, so the view is taken through a read-only memoryview.
+    """
+    arr = np.asarray(a)  # a 0-d value may be held as a NumPy scalar
+    try:
+        view = np.asarray(memoryview(cast(Any, arr)).toreadonly())
+    except (TypeError, ValueError, BufferError):
+        view = None
+    if view is None or view.dtype != arr.dtype or view.shape != arr.shape:
+        view = arr.copy()  # a dtype the buffer protocol cannot carry: a private copy
     view.flags.writeable = False
     return view
+
+
+def _checked_array(data: Any, dtype: npt.DTypeLike | None, what: str) -> Array:
+    """``np.array(data, dtype)``, refusing what is not an array of numbers or booleans."""
+    arr = np.array(data, dtype=dtype)
+    if arr.dtype == object:
+        raise TypeError(
+            f"{what} expects numbers, booleans or arrays of them; got {_describe_data(data)}, "
+            "which NumPy can only hold as an object array"
+        )
+    return arr
+
+
+def _describe_data(data: Any) -> str:
+    if data is None:
+        return "None"
+    if isinstance(data, list | tuple):
+        return f"a {type(data).__name__} containing non-numbers (e.g. None)"
+    if isinstance(data, np.ndarray):
+        return f"an ndarray of dtype {data.dtype}"
+    return f"a {type(data).__name__}"
 
 
 class Tensor:
@@ -37,7 +68,7 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data._array
         # Copy: the caller's array may change later, a tensor must not.
-        self._array = np.array(data, dtype=dtype)
+        self._array = _checked_array(data, dtype, "Tensor")
 
     # ----- basic attributes -----
     @property
@@ -103,11 +134,37 @@ class Tensor:
     def __bool__(self) -> bool:
         return bool(self._array)
 
+    def _scalar(self, what: str) -> Any:
+        if self._array.size != 1:
+            raise TypeError(
+                f"{what}: only a tensor with one element converts to a Python scalar; "
+                f"got shape {self.shape}"
+            )
+        return self._array.item()
+
     def __float__(self) -> float:
-        return float(self._array)
+        return float(self._scalar("float()"))
 
     def __int__(self) -> int:
-        return int(self._array)
+        return int(self._scalar("int()"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex()"))
+
+    def __format__(self, spec: str) -> str:
+        # Like a NumPy scalar for one element (f"{loss:.4f}"); arrays take only an empty spec.
+        if spec and self._array.size == 1:
+            return format(self._array.item(), spec)
+        return format(self._array, spec)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        # As for NumPy scalars: round(t) is a Python int, round(t, n) a (rounded) tensor.
+        if ndigits is None:
+            return round(self._scalar("round()"))
+        return _ew.round(self, ndigits)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Tensor, (np.array(self._array),))
 
     def __index__(self) -> int:
         return self._array.__index__()
@@ -215,6 +272,43 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         return _ix.getitem(self, key)
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError(
+            f"{type(self).__name__} does not support item assignment (tensors are immutable); "
+            "use x.at[key].set(value), which returns a new tensor"
+            + (", or Variable.assign" if isinstance(self, Variable) else "")
+        )
+
+    # ----- logical and bitwise operators: boolean masks, never differentiable -----
+    def __and__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_and(self, other)
+
+    def __rand__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_and(other, self)
+
+    def __or__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_or(self, other)
+
+    def __ror__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_or(other, self)
+
+    def __xor__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_xor(self, other)
+
+    def __rxor__(self, other: TensorLike) -> Tensor:
+        return _ew.bitwise_xor(other, self)
+
+    def __invert__(self) -> Tensor:
+        return _ew.invert(self)
+
+    def any(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.any`."""
+        return _rd.any(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """See :func:`tapediff.all`."""
+        return _rd.all(self, axis=axis, keepdims=keepdims)
+
     # ----- NumPy-style methods (each delegates to the function of the same name) -----
     def astype(self, dtype: npt.DTypeLike) -> Tensor:
         """A copy cast to ``dtype``; differentiable between floating dtypes."""
@@ -307,14 +401,20 @@ class Variable(Tensor):
     """A trainable tensor whose value can be replaced with ``assign``; tapes watch it by default.
 
     ``assign`` swaps in a new array instead of writing into the old one, so a value that a tape
-    has already recorded never changes under it.
+    has already recorded never changes under it. The in-place operators ``v -= d``, ``v += d``,
+    ``v *= d`` and ``v /= d`` update the variable through ``assign`` (as PyTorch's in-place
+    updates do), so a training loop's ``w -= lr * g`` trains ``w`` itself.
+
+    The value is held as one immutable snapshot that ``assign`` replaces in a single step, so
+    an op reading a variable uses the same value for its forward pass and its record, even
+    while other threads assign.
     """
 
     __slots__ = ("_snapshot", "name", "trainable")
 
     name: str | None
     trainable: bool
-    _snapshot: Tensor | None
+    _snapshot: Tensor
 
     def __init__(
         self,
@@ -325,24 +425,30 @@ class Variable(Tensor):
     ) -> None:
         if isinstance(data, Tensor):
             data = data._array
-        arr = np.array(data, dtype=dtype)
+        arr = _checked_array(data, dtype, "Variable")
+        if arr.dtype.kind == "c":
+            raise TypeError(
+                f"Variable needs a real floating value; got dtype {arr.dtype} (complex "
+                "differentiation is not supported yet)"
+            )
         if not np.issubdtype(arr.dtype, np.floating):
             if dtype is not None:
                 raise TypeError(
                     f"Variable needs a floating dtype; got dtype={np.dtype(dtype).name}"
                 )
             arr = arr.astype(np.float64)
-        self._array = arr
-        self._snapshot = None
+        self._snapshot = _wrap(arr)
         self.name = name
         self.trainable = trainable
 
+    # The snapshot is the one source of truth: reading it is a single attribute load.
+    @property
+    def _array(self) -> Array:  # type: ignore[override]
+        return self._snapshot._array
+
     def _read(self) -> Tensor:
         """The current value as a plain tensor; stable until the next assign."""
-        snap = self._snapshot
-        if snap is None:
-            snap = self._snapshot = _wrap(self._array)
-        return snap
+        return self._snapshot
 
     def value(self) -> Tensor:
         """The current value as a plain (non-trainable) tensor."""
@@ -350,41 +456,64 @@ class Variable(Tensor):
 
     def _checked(self, value: TensorLike, method: str) -> Array:
         arr = value._array if isinstance(value, Tensor) else np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Variable.{method}: expected a numeric value of shape {self.shape} and dtype "
+                f"{self.dtype}; got dtype {arr.dtype}"
+            )
         if arr.shape != self._array.shape:
             raise ValueError(
                 f"Variable.{method}: expected a value of shape {self._array.shape}, "
                 f"got shape {arr.shape}"
             )
-        if not np.can_cast(arr.dtype, self._array.dtype, casting="same_kind") or (
-            np.issubdtype(arr.dtype, np.floating)
-            and arr.dtype.itemsize > self._array.dtype.itemsize
-        ):
+        # NumPy's rule for `a -= b`: any value of the same kind casts (float64 into float32).
+        if not np.can_cast(arr.dtype, self._array.dtype, casting="same_kind"):
             raise TypeError(
-                f"Variable.{method}: expected dtype {self._array.dtype} (or one that casts to it "
-                f"without loss), got {arr.dtype}"
+                f"Variable.{method}: expected dtype {self._array.dtype} (or one of the same kind "
+                f"that casts to it), got {arr.dtype}"
             )
         return arr
 
     def assign(self, value: TensorLike) -> Variable:
         """Replace the value; shape and dtype must match."""
         arr = self._checked(value, "assign")
-        self._array = np.array(arr, dtype=self._array.dtype)
-        self._snapshot = None
+        self._snapshot = _wrap(np.array(arr, dtype=self._array.dtype))
+        return self
+
+    def _update(self, method: str, op: Any, delta: TensorLike) -> Variable:
+        old = self._snapshot._array
+        arr = self._checked(delta, method)
+        self._snapshot = _wrap(op(old, arr).astype(old.dtype, copy=False))
         return self
 
     def assign_add(self, delta: TensorLike) -> Variable:
         """Replace the value with ``value + delta``."""
-        arr = self._checked(delta, "assign_add")
-        self._array = self._array + arr
-        self._snapshot = None
-        return self
+        return self._update("assign_add", np.add, delta)
 
     def assign_sub(self, delta: TensorLike) -> Variable:
         """Replace the value with ``value - delta``."""
-        arr = self._checked(delta, "assign_sub")
-        self._array = self._array - arr
-        self._snapshot = None
-        return self
+        return self._update("assign_sub", np.subtract, delta)
+
+    def __iadd__(self, delta: TensorLike) -> Variable:
+        return self._update("+=", np.add, delta)
+
+    def __isub__(self, delta: TensorLike) -> Variable:
+        return self._update("-=", np.subtract, delta)
+
+    def __imul__(self, factor: TensorLike) -> Variable:
+        return self._update("*=", np.multiply, _broadcast_operand(factor, self.shape))
+
+    def __itruediv__(self, divisor: TensorLike) -> Variable:
+        return self._update("/=", np.true_divide, _broadcast_operand(divisor, self.shape))
+
+    def __copy__(self) -> Variable:
+        return Variable(self._array, name=self.name, trainable=self.trainable)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Variable:
+        return Variable(self._array, name=self.name, trainable=self.trainable)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Variable, (np.array(self._array), None, self.name, self.trainable))
 
     def __repr__(self) -> str:
         body = np.array2string(self._array, separator=", ", prefix="Variable(")
@@ -393,6 +522,15 @@ class Variable(Tensor):
 
 
 _new = object.__new__
+
+
+def _broadcast_operand(x: TensorLike, shape: tuple[int, ...]) -> Array:
+    """A scaling factor for ``v *= x``: a scalar or an array broadcast to the variable's shape."""
+    arr = x._array if isinstance(x, Tensor) else np.asarray(x)
+    try:
+        return np.broadcast_to(arr, shape)
+    except ValueError:
+        return arr  # _checked names the shape mismatch
 
 
 def _wrap(array: Array) -> Tensor:
@@ -553,6 +691,13 @@ _UFUNCS: dict[np.ufunc, Any] = {
         "greater",
         "greater_equal",
         "logical_not",
+        "logical_and",
+        "logical_or",
+        "logical_xor",
+        "bitwise_and",
+        "bitwise_or",
+        "bitwise_xor",
+        "invert",
         "isnan",
         "isfinite",
     ]
@@ -561,7 +706,7 @@ _UFUNCS[np.matmul] = _la.matmul
 _FUNCTIONS: dict[Any, Any] = {
     getattr(np, name): getattr(module, name)
     for module, names in (
-        (_rd, "sum mean prod max min amax amin var std argmax argmin"),
+        (_rd, "sum mean prod max min amax amin var std argmax argmin any all"),
         (
             _sh,
             "reshape ravel transpose swapaxes moveaxis expand_dims squeeze broadcast_to "

@@ -22,6 +22,9 @@ __all__ = [
     "absolute",
     "add",
     "astype",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
     "ceil",
     "clip",
     "cos",
@@ -32,13 +35,17 @@ __all__ = [
     "floor",
     "greater",
     "greater_equal",
+    "invert",
     "isfinite",
     "isnan",
     "less",
     "less_equal",
     "log",
     "log1p",
+    "logical_and",
     "logical_not",
+    "logical_or",
+    "logical_xor",
     "maximum",
     "minimum",
     "multiply",
@@ -124,8 +131,13 @@ def _log_base(x1: Any) -> Tensor:
 
 
 _power = primitive("power", arity=2)(operator.pow)
+# d/dx1 = x2 * x1**(x2 - 1). Where x1 == x2 == 0 that is 0 * inf: the exponent is taken as 1
+# there instead (the factor x2 is 0), so x**0 has derivative exactly 0 and x**n at 0 a finite one,
+# to every order (the same rule applies again inside the derivative).
 _power.defvjp(
-    lambda g, out, x1, x2: g * x2 * power(x1, x2 - 1),
+    lambda g, out, x1, x2: (
+        g * x2 * power(x1, where(logical_and(equal(x1, 0), equal(x2, 0)), 1, x2 - 1))
+    ),
     lambda g, out, x1, x2: g * out * _log_base(x1),
 )
 
@@ -440,6 +452,48 @@ _greater_equal = primitive("greater_equal", arity=2)(np.greater_equal)
 _logical_not = primitive("logical_not", arity=1)(np.logical_not)
 _isnan = primitive("isnan", arity=1)(np.isnan)
 _isfinite = primitive("isfinite", arity=1)(np.isfinite)
+_logical_and = primitive("logical_and", arity=2)(np.logical_and)
+_logical_or = primitive("logical_or", arity=2)(np.logical_or)
+_logical_xor = primitive("logical_xor", arity=2)(np.logical_xor)
+_bitwise_and = primitive("bitwise_and", arity=2)(np.bitwise_and)
+_bitwise_or = primitive("bitwise_or", arity=2)(np.bitwise_or)
+_bitwise_xor = primitive("bitwise_xor", arity=2)(np.bitwise_xor)
+_invert = primitive("invert", arity=1)(np.invert)
+
+
+def logical_and(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise logical AND (numpy.logical_and); not differentiable."""
+    return _logical_and.bind(x1, x2)
+
+
+def logical_or(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise logical OR (numpy.logical_or); not differentiable."""
+    return _logical_or.bind(x1, x2)
+
+
+def logical_xor(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise logical XOR (numpy.logical_xor); not differentiable."""
+    return _logical_xor.bind(x1, x2)
+
+
+def bitwise_and(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 & x2`` on booleans or integers (numpy.bitwise_and); not differentiable."""
+    return _bitwise_and.bind(x1, x2)
+
+
+def bitwise_or(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 | x2`` on booleans or integers (numpy.bitwise_or); not differentiable."""
+    return _bitwise_or.bind(x1, x2)
+
+
+def bitwise_xor(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """Elementwise ``x1 ^ x2`` on booleans or integers (numpy.bitwise_xor); not differentiable."""
+    return _bitwise_xor.bind(x1, x2)
+
+
+def invert(x: TensorLike) -> Tensor:
+    """Elementwise ``~x`` on booleans or integers (numpy.invert); not differentiable."""
+    return _invert.bind(x)
 
 
 def equal(x1: TensorLike, x2: TensorLike) -> Tensor:

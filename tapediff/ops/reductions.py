@@ -25,8 +25,10 @@ from .elementwise import equal, exp, not_equal, square, where
 from .shape import broadcast_to, reshape
 
 __all__ = [
+    "all",
     "amax",
     "amin",
+    "any",
     "argmax",
     "argmin",
     "logsumexp",
@@ -227,6 +229,24 @@ def logsumexp(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tenso
     (scipy.special.logsumexp)."""
     t = as_tensor(a)
     return _logsumexp.bind(t, axis=_axes("logsumexp", t, axis), keepdims=keepdims)
+
+
+# ----- any, all: boolean results, no VJP, never recorded -----
+
+_any = primitive("any")(np.any)
+_all = primitive("all")(np.all)
+
+
+def any(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Whether any element along the axes is true (numpy.any); not differentiable."""
+    t = as_tensor(a)
+    return _any.bind(t, axis=_axes("any", t, axis), keepdims=keepdims)
+
+
+def all(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Whether every element along the axes is true (numpy.all); not differentiable."""
+    t = as_tensor(a)
+    return _all.bind(t, axis=_axes("all", t, axis), keepdims=keepdims)
 
 
 # ----- argmax, argmin: integer results, no VJP, never recorded -----
