@@ -26,7 +26,7 @@ from ..ops._primitive import primitive
 from ..tape import Tape
 from ..tensor import Tensor, _wrap
 from .operation import MissingFeedError, Operation, OpGradient, _render_name
-from .ops import OpAdd, OpOnesLike, OpPlaceholder, _as_op, _broadcast, _Builtin
+from .ops import OpAdd, OpOnesLike, OpPlaceholder, OpVariable, _as_op, _broadcast, _Builtin
 
 # The evaluation whose user-op ``_forward`` is running: its ``inp.forward(feed)`` calls read the
 # values computed for this step instead of starting a new evaluation.
@@ -453,11 +453,21 @@ class _Evaluation:
         return order, required, boundary
 
     def _resolve_feeds(self, order: Sequence[Operation]) -> dict[Operation, Any]:
-        """The fed arrays of the placeholders in ``order``, checked against their shapes."""
+        """Copies of the arrays fed to the placeholders (and variables) in ``order``, checked.
+
+        Copies, so that a step's later runs (its gradients) see the data the step started with
+        even if the caller refills the fed array in place in between.
+        """
         resolved: dict[Operation, Any] = {}
         missing: list[Operation] = []
         named: dict[str, Operation] = {}
         for node in order:
+            if isinstance(node, OpVariable):
+                # As TensorFlow's feed_dict: the fed value replaces the variable's for this
+                # evaluation (a Session step) only; the variable itself is unchanged.
+                if node in self.by_node:
+                    resolved[node] = _fed_variable(node, self.by_node[node])
+                continue
             if not isinstance(node, OpPlaceholder):
                 continue
             if node in self.by_node:
@@ -473,7 +483,7 @@ class _Evaluation:
             else:
                 missing.append(node)
                 continue
-            arr = np.asarray(value)
+            arr = np.array(value)
             expected = node.shape
             fits = arr.ndim == len(expected)
             if fits:
@@ -516,7 +526,7 @@ class _Evaluation:
         for node in leaves:
             if node in values:
                 continue
-            if isinstance(node, OpPlaceholder):
+            if node in feeds:
                 value = _wrap(feeds[node])
             elif type(node)._forward is _BUILTIN_FORWARD:
                 value = cast(_Builtin, node)._compute()
@@ -741,6 +751,23 @@ def _distinct(value: Tensor) -> Tensor:
     come back as the very tensor of another node's value.
     """
     return _sh.reshape(value, value.shape)
+
+
+def _fed_variable(node: OpVariable, value: Any) -> Any:
+    """A fed variable value as the variable would store it, after checking its shape."""
+    if isinstance(value, Operation):
+        raise TypeError(f"feed_dict: the value fed for variable {node.name} is a graph node")
+    arr = np.array(value)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"variable {node.name}: fed a value of dtype {arr.dtype}; expected a numeric array"
+        )
+    if arr.shape != tuple(node.shape):
+        raise ValueError(
+            f"variable {node.name}: fed a value of shape {arr.shape}, expected shape "
+            f"{tuple(node.shape)} (a variable's feed must match its shape exactly)"
+        )
+    return OpVariable._stored(arr)
 
 
 def _sweep_key(node: OpGradient) -> tuple[Operation, Operation | None]:

@@ -207,6 +207,11 @@ class OpPlaceholder(_Builtin):
     _kind = "placeholder"
 
     def __init__(self, shape: Sequence[int | None], **kwargs: Any) -> None:
+        if isinstance(shape, str) or not isinstance(shape, Sequence | np.ndarray):
+            raise TypeError(
+                "placeholder: shape must be a tuple of non-negative ints or None for unknown "
+                f"lengths (e.g. (None, 3)); got {shape!r}"
+            )
         dims = tuple(shape)
         for d in dims:
             if d is not None and (not isinstance(d, int | np.integer) or d < 0):
@@ -227,6 +232,11 @@ class OpVariable(_Builtin):
     _kind = "variable"
 
     def __init__(self, initializer: Any, shape: Sequence[int] | None = None, **kwargs: Any) -> None:
+        if initializer is None:
+            raise TypeError(
+                "variable: expected an initial value (a number, an array, or a callable "
+                "initializer with shape=...); got None"
+            )
         if callable(initializer):
             if shape is None:
                 raise ValueError("variable: a callable initializer needs shape=...")
@@ -242,7 +252,13 @@ class OpVariable(_Builtin):
             value = np.asarray(initializer, dtype=np.float64)
             self.shape = ()
         else:
-            value = np.array(initializer, dtype=np.float64)
+            value = np.array(initializer)
+            if value.dtype.kind not in "biufc":
+                raise TypeError(
+                    "variable: expected a numeric initial value (a number or an array of "
+                    f"numbers); got an array of dtype {value.dtype}"
+                )
+            value = value.astype(np.float64)
             self.shape = value.shape
         self._value = self._stored(np.array(value))
         self.inputs = []
@@ -276,8 +292,13 @@ class OpVariable(_Builtin):
             )
         arr = np.asarray(value)
         expected = tuple(self.shape)
+        kind = "a scalar (or 0-d array)" if not expected else f"shape {expected}"
+        if arr.dtype.kind not in "biufc":
+            raise TypeError(
+                f"{method}: {self.name} expects a numeric array of {kind}; got an array of "
+                f"dtype {arr.dtype}"
+            )
         if arr.shape != expected:
-            kind = "a scalar (or 0-d array)" if not expected else f"shape {expected}"
             raise ValueError(f"{method}: {self.name} expects {kind}; got shape {arr.shape}")
         return arr
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,19 +18,25 @@ class Session:
     Within a step every node is computed once: later runs reuse the values (and the tape) of
     earlier ones, so ``run(loss)`` followed by ``run(w.gradient)`` costs one forward pass and one
     reverse sweep, and updates made to variables in between are not seen until ``prepare()``.
+
+    A session may be shared by threads: their runs are serialised (one at a time), and they
+    share its current step.
     """
 
     def __init__(self) -> None:
         self._step: _Evaluation | None = None
         self._plans = PlanCache()
+        # A step's tapes are entered and left within one run; runs must not interleave.
+        self._lock = threading.Lock()
 
     def prepare(self) -> None:
         """Start a new step: the next run recomputes everything."""
-        self._step = None
+        with self._lock:
+            self._step = None
 
     def run(self, fetches: Any, feed_dict: Mapping[Any, Any] | None = None) -> Any:
         """Evaluate an op, a list of ops or a dict of ops (same structure back, as arrays)."""
-        if isinstance(fetches, Operation):
+        if fetches is None or isinstance(fetches, Operation):
             ops = [fetches]
         elif isinstance(fetches, list):
             ops = list(fetches)
@@ -41,11 +48,17 @@ class Session:
                 f"got {type(fetches).__name__}"
             )
         for op in ops:
+            if op is None:
+                raise TypeError(
+                    "Session.run: a fetch is None; a node's .gradient is None until a loss "
+                    "depending on it is differentiated: call loss.backward() first"
+                )
             if not isinstance(op, Operation):
                 raise TypeError(f"Session.run: cannot fetch {type(op).__name__}; expected an op")
-        if self._step is None:
-            self._step = _Evaluation(step_wide=True, plans=self._plans)
-        values = [to_numpy(v) for v in self._step.evaluate(ops, feed_dict)]
+        with self._lock:
+            if self._step is None:
+                self._step = _Evaluation(step_wide=True, plans=self._plans)
+            values = [to_numpy(v) for v in self._step.evaluate(ops, feed_dict)]
         if isinstance(fetches, Operation):
             return values[0]
         if isinstance(fetches, list):
