@@ -58,7 +58,8 @@ class Session:
         with self._lock:
             if self._step is None:
                 self._step = _Evaluation(step_wide=True, plans=self._plans)
-            values = [to_numpy(v) for v in self._step.evaluate(ops, feed_dict)]
+            checked = [op for op in ops if isinstance(op, Operation)]  # all, checked above
+            values = [to_numpy(v) for v in self._step.evaluate(checked, feed_dict)]
         if isinstance(fetches, Operation):
             return values[0]
         if isinstance(fetches, list):

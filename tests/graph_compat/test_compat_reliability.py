@@ -36,7 +36,7 @@ def test_a_session_shared_by_threads_gives_the_single_threaded_results() -> None
                 sess.prepare()
                 results.append(sess.run([loss, w.gradient], feed))
                 results.append([sess.run(loss, feed), sess.run(w.gradient, feed)])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
@@ -97,7 +97,7 @@ def test_a_variable_feed_overrides_its_value_for_that_step_only() -> None:
 
 
 def test_a_variable_feed_of_the_wrong_shape_names_the_variable() -> None:
-    _, loss, w = _model()
+    _, _loss, w = _model()
     with pytest.raises(ValueError, match=r"variable w: fed a value of shape \(2,\), expected"):
         ad.Session().run(w, {w: np.ones(2)})
 
