@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import numpy as np
 
-from ._errors import op_error
+from ._errors import non_numeric_error, op_error
 from .tensor import Tensor, Variable, _wrap
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def _forward(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> 
     if type(result) is _ndarray:
         # A view of a caller's ndarray, or the array itself (identity-like forwards).
         if result.base is not None or (args and result is args[0]):
-            result = _own(result, args)
+            result = _own(prim, result, args)
     elif not isinstance(result, _generic):
         result = _asarray(result)
     out: Tensor = _new(Tensor)
@@ -246,11 +246,21 @@ def bind2(prim: Primitive, a: Any, b: Any) -> Tensor:
     return out
 
 
-def _own(result: Any, args: tuple[Any, ...]) -> Any:
-    """A view ``result`` of a caller's ndarray, copied: a tensor must not change if it does."""
+def _own(prim: Primitive, result: Any, args: tuple[Any, ...]) -> Any:
+    """A view ``result`` of a caller's ndarray, copied: a tensor must not change if it does.
+
+    Also where a shape op (reshape, transpose) has made an object array of a caller's None or
+    list of non-numbers, which NumPy's shape functions accept: refused here, off the path of
+    tensor inputs.
+    """
     for a in args:
-        if isinstance(a, _ndarray):
-            return result.copy()
+        if not isinstance(a, Tensor):
+            if result.dtype == object:
+                raise non_numeric_error(prim.name, args) or TypeError(
+                    f"{prim.name}: expected numeric tensors or arrays; got an object array"
+                )
+            if isinstance(a, _ndarray):
+                return result.copy()
     return result
 
 

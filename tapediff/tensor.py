@@ -573,7 +573,15 @@ def as_tensor(data: TensorLike) -> Tensor:
     """``data`` itself if it is a tensor, else a new tensor of it."""
     if isinstance(data, Tensor):
         return data
-    return _wrap(np.array(data))
+    return _wrap(_checked_array(data, None, "as_tensor"))
+
+
+def operand(data: TensorLike, op: str) -> Tensor:
+    """``as_tensor`` for an input of the op named ``op``: data that NumPy can hold only as an
+    object array (None, a list with None in it) is refused with a TypeError naming ``op``."""
+    if isinstance(data, Tensor):
+        return data
+    return _wrap(_checked_array(data, None, op))
 
 
 # The operator and method implementations live in ops/, which imports this module: import the
