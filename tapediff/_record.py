@@ -153,7 +153,11 @@ def bind(prim: Primitive, *args: Any, **params: Any) -> Tensor:
 def _bind_variables(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
     """``bind`` when inputs include Variables: each is read once, and that one snapshot serves
     the forward pass and every record, so an assign from another thread cannot come between."""
-    snaps = tuple(a._read() if isinstance(a, Variable) else a for a in args)
+    # One read per variable, also when it is passed twice (v * v).
+    read: dict[int, Tensor] = {}
+    snaps = tuple(
+        read.setdefault(id(a), a._read()) if isinstance(a, Variable) else a for a in args
+    )
     out = _forward(prim, snaps, params)
     if prim.differentiable:
         tapes = ACTIVE.get()

@@ -158,13 +158,15 @@ class Tensor:
         return complex(self._scalar("complex()"))
 
     def __format__(self, spec: str) -> str:
-        # Like a NumPy scalar for one element (f"{loss:.4f}"); arrays take only an empty spec.
+        """``f"{loss:.4f}"``: a one-element tensor formats as its number (like a NumPy scalar);
+        larger tensors take only an empty spec, as ndarrays do."""
         if spec and self._array.size == 1:
             return format(self._array.item(), spec)
         return format(self._array, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        # As for NumPy scalars: round(t) is a Python int, round(t, n) a (rounded) tensor.
+        """As for NumPy scalars: ``round(t)`` of a one-element tensor is a Python int, and
+        ``round(t, n)`` is ``tapediff.round(t, n)``, a tensor of the same dtype and shape."""
         if ndigits is None:
             return round(self._scalar("round()"))
         return _ew.round(self, ndigits)
@@ -411,9 +413,18 @@ class Variable(Tensor):
     ``v *= d`` and ``v /= d`` update the variable through ``assign`` (as PyTorch's in-place
     updates do), so a training loop's ``w -= lr * g`` trains ``w`` itself.
 
+    Updates follow NumPy's in-place rules: ``assign``, ``assign_add`` and ``assign_sub`` take a
+    value of the variable's shape, the in-place operators one that broadcasts to it (``w -= 0.5``),
+    and the result is cast back to the variable's dtype when the kinds agree (``same_kind``), so a
+    float32 variable stays float32 when updated with a float64 value such as
+    ``np.float64(0.1) * g``. (An expression like ``w * np.float64(0.1)`` itself promotes to float64,
+    as NumPy 2 does for a float32 array times a NumPy float64 scalar; ``w * 0.1`` stays float32.)
+
     The value is held as one immutable snapshot that ``assign`` replaces in a single step, so
     an op reading a variable uses the same value for its forward pass and its record, even
-    while other threads assign.
+    while other threads assign; concurrent updates (``assign_add``, ``-=``) are never lost.
+    ``copy.copy``/``copy.deepcopy`` give an independent variable with the same value, name and
+    ``trainable``; variables (and tensors) pickle.
     """
 
     __slots__ = ("_snapshot", "name", "trainable")
@@ -471,7 +482,7 @@ class Variable(Tensor):
             arr = value._array
         else:
             arr = _checked_array(value, None, f"Variable.{method}", copy=False)
-        if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind not in "biufc":
             raise TypeError(
                 f"Variable.{method}: expected a numeric value of shape {self.shape} and dtype "
                 f"{self.dtype}; got dtype {arr.dtype}"
