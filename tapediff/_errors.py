@@ -56,6 +56,7 @@ def non_numeric_error(name: str, args: Sequence[Any]) -> TypeError | None:
 
 
 _NON_NUMERIC_KINDS = "OSUVMm"  # object, bytes, str, void, datetime, timedelta
+_NUMERIC_OR_SEQUENCE = (Tensor, np.ndarray, np.generic, bool, int, float, complex, list, tuple)
 
 
 def _non_numeric(args: Sequence[Any]) -> tuple[int, str] | None:
@@ -71,9 +72,8 @@ def _non_numeric(args: Sequence[Any]) -> tuple[int, str] | None:
     for i, x in enumerate(args):
         if x is None:
             return i, "None"
-        if not isinstance(x, Tensor | np.ndarray | np.generic | bool | int | float | complex):
-            if not isinstance(x, list | tuple):
-                return i, f"a {type(x).__name__}"
+        if not isinstance(x, _NUMERIC_OR_SEQUENCE):
+            return i, f"a {type(x).__name__}"
     return None
 
 

@@ -155,9 +155,7 @@ def _bind_variables(prim: Primitive, args: tuple[Any, ...], params: dict[str, An
     the forward pass and every record, so an assign from another thread cannot come between."""
     # One read per variable, also when it is passed twice (v * v).
     read: dict[int, Tensor] = {}
-    snaps = tuple(
-        read.setdefault(id(a), a._read()) if isinstance(a, Variable) else a for a in args
-    )
+    snaps = tuple(read.setdefault(id(a), a._read()) if isinstance(a, Variable) else a for a in args)
     out = _forward(prim, snaps, params)
     if prim.differentiable:
         tapes = ACTIVE.get()

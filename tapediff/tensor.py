@@ -35,9 +35,7 @@ def _readonly(a: Array) -> Array:
     return view
 
 
-def _checked_array(
-    data: Any, dtype: npt.DTypeLike | None, what: str, copy: bool = True
-) -> Array:
+def _checked_array(data: Any, dtype: npt.DTypeLike | None, what: str, copy: bool = True) -> Array:
     """``np.array(data, dtype)``, refusing what is not an array of numbers or booleans."""
     try:
         arr = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
@@ -444,10 +442,12 @@ class Variable(Tensor):
             data = data._array
         arr = _checked_array(data, dtype, "Variable")
         if arr.dtype.kind not in "biuf":
+            hint = (
+                " (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else ""
+            )
             raise TypeError(
                 "Variable: expected a real floating value (booleans and integers are converted "
-                f"to float64); got dtype {arr.dtype}"
-                + (" (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else "")
+                f"to float64); got dtype {arr.dtype}{hint}"
             )
         if not np.issubdtype(arr.dtype, np.floating):
             if dtype is not None:
