@@ -186,10 +186,14 @@ def _forward(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> 
 # (operators and elementwise ops use them).
 def bind1(prim: Primitive, a: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=1``."""
-    if type(a) is not Tensor and isinstance(a, Variable):
+    if type(a) is Tensor:
+        ra = a._array
+    elif isinstance(a, Variable):
         return _bind_variables(prim, (a,), NO_PARAMS)
+    else:
+        ra = a._array if isinstance(a, Tensor) else a
     try:
-        result = prim.forward(a._array if isinstance(a, Tensor) else a)
+        result = prim.forward(ra)
     except _FORWARD_ERRORS as e:
         raise op_error(prim.name, e, (a,)) from e
     if type(result) is not _ndarray and not isinstance(result, _generic):
@@ -212,11 +216,19 @@ def bind1(prim: Primitive, a: Any) -> Tensor:
 
 def bind2(prim: Primitive, a: Any, b: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=2``."""
-    if (type(a) is not Tensor and isinstance(a, Variable)) or (
-        type(b) is not Tensor and isinstance(b, Variable)
-    ):
+    # Variables take _bind_variables; the checks are ordered so that a plain tensor with a
+    # tensor or a number pays no more than it did before variables needed it.
+    if type(a) is Tensor:
+        ra = a._array
+        if isinstance(b, Tensor):
+            if type(b) is not Tensor and isinstance(b, Variable):
+                return _bind_variables(prim, (a, b), NO_PARAMS)
+            rb = b._array
+        else:
+            rb = b
+    elif isinstance(a, Variable) or isinstance(b, Variable):
         return _bind_variables(prim, (a, b), NO_PARAMS)
-    if isinstance(a, Tensor):
+    elif isinstance(a, Tensor):
         ra = a._array
         rb = b._array if isinstance(b, Tensor) else b
     elif isinstance(b, Tensor):
