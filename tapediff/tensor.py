@@ -605,9 +605,12 @@ from .ops import shape as _sh  # noqa: E402
 
 
 def _to_arrays(obj: Any) -> Any:
-    """``obj`` with every tensor (also inside lists, tuples and dicts) replaced by its array."""
+    """``obj`` with every tensor (also inside lists, tuples and dicts) replaced by a read-only
+    view of its array, so that NumPy functions that write into an argument (np.copyto, np.put,
+    np.fill_diagonal) or return a view of it (np.flip, np.diagonal) cannot change a tensor."""
     if isinstance(obj, Tensor):
-        return obj._array
+        arr = obj._array
+        return _readonly(arr) if type(arr) is np.ndarray else arr
     if isinstance(obj, list | tuple):
         return type(obj)(_to_arrays(o) for o in obj)
     if isinstance(obj, dict):
@@ -644,7 +647,15 @@ def _without_tapediff(name: str, func: Any, args: Any, kwargs: dict[str, Any]) -
     from ._record import tracks
 
     tracked = any(tracks(t) for t in _tensors_in((args, kwargs)))
-    result = func(*_to_arrays(tuple(args)), **_to_arrays(kwargs))
+    try:
+        result = func(*_to_arrays(tuple(args)), **_to_arrays(kwargs))
+    except ValueError as e:
+        if "read-only" not in str(e):
+            raise
+        raise TypeError(
+            f"{name} cannot write into a tapediff tensor: tensors are immutable; use "
+            "x.at[index].set(value), which returns a new tensor, or Variable.assign"
+        ) from None
     if tracked and _has_floats(result):
         hint = _spelling(name)
         use = f"; use {hint}, which is differentiable" if hint else ""

@@ -623,3 +623,27 @@ def test_float32_variable_with_float64_scalars_follows_numpy() -> None:
     assert v.dtype == np.float32
     with pytest.raises(TypeError, match=r"Variable\.assign_sub: expected dtype float32"):
         v.assign_sub(np.ones(2, np.complex64))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda t: np.copyto(t, 5.0),
+        lambda t: np.put(t, [0], [9.0]),
+        lambda t: np.putmask(t, np.array([[True, False], [False, False]]), 8.0),
+        lambda t: np.fill_diagonal(t, 0.0),
+    ],
+)
+def test_numpy_functions_cannot_write_into_a_tensor(write: object) -> None:
+    t = td.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(TypeError, match=r"^numpy\.\w+ cannot write into a tapediff tensor"):
+        write(t)  # type: ignore[operator]
+    np.testing.assert_array_equal(t.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_numpy_views_of_a_tensor_cannot_be_made_writeable() -> None:
+    t = td.tensor([[1.0, 2.0], [3.0, 4.0]])
+    for view in (np.flip(t), np.diagonal(t)):
+        with pytest.raises(ValueError):
+            view.flags.writeable = True
+    np.testing.assert_array_equal(np.flip(t), [[4.0, 3.0], [2.0, 1.0]])
