@@ -14,10 +14,16 @@ def op_error(name: str, error: BaseException, args: Sequence[Any] = ()) -> BaseE
     """``error`` with the op's name and what it was given in front, of the same exception type.
 
     Errors that already name an op (made here, or raised by a tapediff op that a forward
-    called) are returned unchanged, so no message is prefixed twice.
+    called) are returned unchanged, so no message is prefixed twice. When an input is not
+    numeric (None, an object or string array, a list of such), that is the cause, and the error
+    is a TypeError saying so, whatever NumPy raised (found here, on the error path only, so that
+    no op pays for the check when it succeeds).
     """
     if getattr(error, "_tapediff_op", None) is not None:
         return error
+    refused = non_numeric_error(name, args)
+    if refused is not None:
+        return refused
     given = ""
     if args:
         given = f" (input shapes: {', '.join(_describe(a) for a in args)}"
@@ -30,6 +36,61 @@ def op_error(name: str, error: BaseException, args: Sequence[Any] = ()) -> BaseE
         return error
     named._tapediff_op = name  # type: ignore[attr-defined]
     return named
+
+
+def non_numeric_error(name: str, args: Sequence[Any]) -> TypeError | None:
+    """The TypeError for the first input of op ``name`` that is not numeric, or None.
+
+    For error paths: ops call it once a check has failed, to name the real cause.
+    """
+    culprit = _non_numeric(args)
+    if culprit is None:
+        return None
+    position, what = culprit
+    error = TypeError(
+        f"{name}: expected numeric tensors or arrays (booleans, integers or floating point); "
+        f"got {what} as input {position}"
+    )
+    error._tapediff_op = name  # type: ignore[attr-defined]
+    return error
+
+
+_NON_NUMERIC_KINDS = "OSUVMm"  # object, bytes, str, void, datetime, timedelta
+_NUMERIC_OR_SEQUENCE = (Tensor, np.ndarray, np.generic, bool, int, float, complex, list, tuple)
+
+
+def _non_numeric(args: Sequence[Any]) -> tuple[int, str] | None:
+    """The position and a description of the first input that is not numeric, if any.
+
+    Arrays of a non-numeric dtype are looked for before None, since a few ops (clip's bounds)
+    take None as a legitimate input.
+    """
+    for i, x in enumerate(args):
+        what = _bad_array(x)
+        if what is not None:
+            return i, what
+    for i, x in enumerate(args):
+        if x is None:
+            return i, "None"
+        if not isinstance(x, _NUMERIC_OR_SEQUENCE):
+            return i, f"a {type(x).__name__}"
+    return None
+
+
+def _bad_array(x: Any) -> str | None:
+    if isinstance(x, Tensor | np.ndarray | np.generic):
+        kind = x.dtype.kind
+        return f"an array of dtype {x.dtype}" if kind in _NON_NUMERIC_KINDS else None
+    if isinstance(x, list | tuple):
+        try:
+            kind = np.asarray(x).dtype.kind
+        except Exception:
+            return f"a ragged {type(x).__name__}"
+        if kind == "O":
+            return f"a {type(x).__name__} holding non-numbers (e.g. None)"
+        if kind in _NON_NUMERIC_KINDS:
+            return f"a {type(x).__name__} of strings"
+    return None
 
 
 def _describe(x: Any) -> str:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import numpy as np
 
-from ._errors import op_error
+from ._errors import non_numeric_error, op_error
 from .tensor import Tensor, Variable, _wrap
 
 if TYPE_CHECKING:
@@ -153,7 +153,9 @@ def bind(prim: Primitive, *args: Any, **params: Any) -> Tensor:
 def _bind_variables(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
     """``bind`` when inputs include Variables: each is read once, and that one snapshot serves
     the forward pass and every record, so an assign from another thread cannot come between."""
-    snaps = tuple(a._read() if isinstance(a, Variable) else a for a in args)
+    # One read per variable, also when it is passed twice (v * v).
+    read: dict[int, Tensor] = {}
+    snaps = tuple(read.setdefault(id(a), a._read()) if isinstance(a, Variable) else a for a in args)
     out = _forward(prim, snaps, params)
     if prim.differentiable:
         tapes = ACTIVE.get()
@@ -171,7 +173,7 @@ def _forward(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> 
     if type(result) is _ndarray:
         # A view of a caller's ndarray, or the array itself (identity-like forwards).
         if result.base is not None or (args and result is args[0]):
-            result = _own(result, args)
+            result = _own(prim, result, args)
     elif not isinstance(result, _generic):
         result = _asarray(result)
     out: Tensor = _new(Tensor)
@@ -184,10 +186,14 @@ def _forward(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> 
 # (operators and elementwise ops use them).
 def bind1(prim: Primitive, a: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=1``."""
-    if type(a) is not Tensor and isinstance(a, Variable):
+    if type(a) is Tensor:
+        ra = a._array
+    elif isinstance(a, Variable):
         return _bind_variables(prim, (a,), NO_PARAMS)
+    else:
+        ra = a._array if isinstance(a, Tensor) else a
     try:
-        result = prim.forward(a._array if isinstance(a, Tensor) else a)
+        result = prim.forward(ra)
     except _FORWARD_ERRORS as e:
         raise op_error(prim.name, e, (a,)) from e
     if type(result) is not _ndarray and not isinstance(result, _generic):
@@ -210,11 +216,19 @@ def bind1(prim: Primitive, a: Any) -> Tensor:
 
 def bind2(prim: Primitive, a: Any, b: Any) -> Tensor:
     """``bind`` for a primitive declared with ``arity=2``."""
-    if (type(a) is not Tensor and isinstance(a, Variable)) or (
-        type(b) is not Tensor and isinstance(b, Variable)
-    ):
+    # Variables take _bind_variables; the checks are ordered so that a plain tensor with a
+    # tensor or a number pays no more than it did before variables needed it.
+    if type(a) is Tensor:
+        ra = a._array
+        if isinstance(b, Tensor):
+            if type(b) is not Tensor and isinstance(b, Variable):
+                return _bind_variables(prim, (a, b), NO_PARAMS)
+            rb = b._array
+        else:
+            rb = b
+    elif isinstance(a, Variable) or isinstance(b, Variable):
         return _bind_variables(prim, (a, b), NO_PARAMS)
-    if isinstance(a, Tensor):
+    elif isinstance(a, Tensor):
         ra = a._array
         rb = b._array if isinstance(b, Tensor) else b
     elif isinstance(b, Tensor):
@@ -246,11 +260,21 @@ def bind2(prim: Primitive, a: Any, b: Any) -> Tensor:
     return out
 
 
-def _own(result: Any, args: tuple[Any, ...]) -> Any:
-    """A view ``result`` of a caller's ndarray, copied: a tensor must not change if it does."""
+def _own(prim: Primitive, result: Any, args: tuple[Any, ...]) -> Any:
+    """A view ``result`` of a caller's ndarray, copied: a tensor must not change if it does.
+
+    Also where a shape op (reshape, transpose) has made an object array of a caller's None or
+    list of non-numbers, which NumPy's shape functions accept: refused here, off the path of
+    tensor inputs.
+    """
     for a in args:
-        if isinstance(a, _ndarray):
-            return result.copy()
+        if not isinstance(a, Tensor):
+            if result.dtype == object:
+                raise non_numeric_error(prim.name, args) or TypeError(
+                    f"{prim.name}: expected numeric tensors or arrays; got an object array"
+                )
+            if isinstance(a, _ndarray):
+                return result.copy()
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, SupportsIndex, TypeAlias, cast
 
@@ -34,12 +35,15 @@ def _readonly(a: Array) -> Array:
     return view
 
 
-def _checked_array(data: Any, dtype: npt.DTypeLike | None, what: str) -> Array:
+def _checked_array(data: Any, dtype: npt.DTypeLike | None, what: str, copy: bool = True) -> Array:
     """``np.array(data, dtype)``, refusing what is not an array of numbers or booleans."""
-    arr = np.array(data, dtype=dtype)
+    try:
+        arr = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
+    except ValueError as e:  # a ragged list, or strings that are not numbers
+        raise ValueError(f"{what}: expected numbers, booleans or arrays of them; {e}") from None
     if arr.dtype == object:
         raise TypeError(
-            f"{what} expects numbers, booleans or arrays of them; got {_describe_data(data)}, "
+            f"{what}: expected numbers, booleans or arrays of them; got {_describe_data(data)}, "
             "which NumPy can only hold as an object array"
         )
     return arr
@@ -152,13 +156,15 @@ class Tensor:
         return complex(self._scalar("complex()"))
 
     def __format__(self, spec: str) -> str:
-        # Like a NumPy scalar for one element (f"{loss:.4f}"); arrays take only an empty spec.
+        """``f"{loss:.4f}"``: a one-element tensor formats as its number (like a NumPy scalar);
+        larger tensors take only an empty spec, as ndarrays do."""
         if spec and self._array.size == 1:
             return format(self._array.item(), spec)
         return format(self._array, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        # As for NumPy scalars: round(t) is a Python int, round(t, n) a (rounded) tensor.
+        """As for NumPy scalars: ``round(t)`` of a one-element tensor is a Python int, and
+        ``round(t, n)`` is ``tapediff.round(t, n)``, a tensor of the same dtype and shape."""
         if ndigits is None:
             return round(self._scalar("round()"))
         return _ew.round(self, ndigits)
@@ -405,9 +411,18 @@ class Variable(Tensor):
     ``v *= d`` and ``v /= d`` update the variable through ``assign`` (as PyTorch's in-place
     updates do), so a training loop's ``w -= lr * g`` trains ``w`` itself.
 
+    Updates follow NumPy's in-place rules: ``assign``, ``assign_add`` and ``assign_sub`` take a
+    value of the variable's shape, the in-place operators one that broadcasts to it (``w -= 0.5``),
+    and the result is cast back to the variable's dtype when the kinds agree (``same_kind``), so a
+    float32 variable stays float32 when updated with a float64 value such as
+    ``np.float64(0.1) * g``. (An expression like ``w * np.float64(0.1)`` itself promotes to float64,
+    as NumPy 2 does for a float32 array times a NumPy float64 scalar; ``w * 0.1`` stays float32.)
+
     The value is held as one immutable snapshot that ``assign`` replaces in a single step, so
     an op reading a variable uses the same value for its forward pass and its record, even
-    while other threads assign.
+    while other threads assign; concurrent updates (``assign_add``, ``-=``) are never lost.
+    ``copy.copy``/``copy.deepcopy`` give an independent variable with the same value, name and
+    ``trainable``; variables (and tensors) pickle.
     """
 
     __slots__ = ("_snapshot", "name", "trainable")
@@ -426,10 +441,13 @@ class Variable(Tensor):
         if isinstance(data, Tensor):
             data = data._array
         arr = _checked_array(data, dtype, "Variable")
-        if arr.dtype.kind == "c":
+        if arr.dtype.kind not in "biuf":
+            hint = (
+                " (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else ""
+            )
             raise TypeError(
-                f"Variable needs a real floating value; got dtype {arr.dtype} (complex "
-                "differentiation is not supported yet)"
+                "Variable: expected a real floating value (booleans and integers are converted "
+                f"to float64); got dtype {arr.dtype}{hint}"
             )
         if not np.issubdtype(arr.dtype, np.floating):
             if dtype is not None:
@@ -454,17 +472,27 @@ class Variable(Tensor):
         """The current value as a plain (non-trainable) tensor."""
         return self._read()
 
-    def _checked(self, value: TensorLike, method: str) -> Array:
-        arr = value._array if isinstance(value, Tensor) else np.asarray(value)
-        if arr.dtype.kind not in "biuf":
+    def _checked(self, value: TensorLike, method: str, broadcast: bool = False) -> Array:
+        """``value`` as an array that fits this variable, or an error naming ``method``.
+
+        ``broadcast``: ``value`` may broadcast to the variable's shape, as the operand of
+        NumPy's ``a -= b`` may.
+        """
+        if isinstance(value, Tensor):
+            arr = value._array
+        else:
+            arr = _checked_array(value, None, f"Variable.{method}", copy=False)
+        if arr.dtype.kind not in "biufc":
             raise TypeError(
                 f"Variable.{method}: expected a numeric value of shape {self.shape} and dtype "
                 f"{self.dtype}; got dtype {arr.dtype}"
             )
-        if arr.shape != self._array.shape:
+        shape = self._array.shape
+        if arr.shape != shape and not (broadcast and _broadcasts(arr.shape, shape)):
             raise ValueError(
-                f"Variable.{method}: expected a value of shape {self._array.shape}, "
-                f"got shape {arr.shape}"
+                f"Variable.{method}: expected a value of shape {shape}"
+                + (" (or one that broadcasts to it)" if broadcast else "")
+                + f", got shape {arr.shape}"
             )
         # NumPy's rule for `a -= b`: any value of the same kind casts (float64 into float32).
         if not np.can_cast(arr.dtype, self._array.dtype, casting="same_kind"):
@@ -475,36 +503,41 @@ class Variable(Tensor):
         return arr
 
     def assign(self, value: TensorLike) -> Variable:
-        """Replace the value; shape and dtype must match."""
+        """Replace the value; the shape must match, and the dtype is cast to the variable's by
+        NumPy's ``same_kind`` rule (a float64 value goes into a float32 variable as float32)."""
         arr = self._checked(value, "assign")
-        self._snapshot = _wrap(np.array(arr, dtype=self._array.dtype))
+        snap = _wrap(np.array(arr, dtype=self._array.dtype))
+        with _UPDATE_LOCK:
+            self._snapshot = snap
         return self
 
-    def _update(self, method: str, op: Any, delta: TensorLike) -> Variable:
-        old = self._snapshot._array
-        arr = self._checked(delta, method)
-        self._snapshot = _wrap(op(old, arr).astype(old.dtype, copy=False))
+    def _update(self, method: str, op: Any, delta: TensorLike, broadcast: bool = False) -> Variable:
+        arr = self._checked(delta, method, broadcast)
+        # Read, compute and swap under one lock, so concurrent updates are never lost.
+        with _UPDATE_LOCK:
+            old = self._snapshot._array
+            self._snapshot = _wrap(op(old, arr).astype(old.dtype, copy=False))
         return self
 
     def assign_add(self, delta: TensorLike) -> Variable:
-        """Replace the value with ``value + delta``."""
+        """Replace the value with ``value + delta`` (same shape; dtype as for ``assign``)."""
         return self._update("assign_add", np.add, delta)
 
     def assign_sub(self, delta: TensorLike) -> Variable:
-        """Replace the value with ``value - delta``."""
+        """Replace the value with ``value - delta`` (same shape; dtype as for ``assign``)."""
         return self._update("assign_sub", np.subtract, delta)
 
     def __iadd__(self, delta: TensorLike) -> Variable:
-        return self._update("+=", np.add, delta)
+        return self._update("+=", np.add, delta, broadcast=True)
 
     def __isub__(self, delta: TensorLike) -> Variable:
-        return self._update("-=", np.subtract, delta)
+        return self._update("-=", np.subtract, delta, broadcast=True)
 
     def __imul__(self, factor: TensorLike) -> Variable:
-        return self._update("*=", np.multiply, _broadcast_operand(factor, self.shape))
+        return self._update("*=", np.multiply, factor, broadcast=True)
 
     def __itruediv__(self, divisor: TensorLike) -> Variable:
-        return self._update("/=", np.true_divide, _broadcast_operand(divisor, self.shape))
+        return self._update("/=", np.true_divide, divisor, broadcast=True)
 
     def __copy__(self) -> Variable:
         return Variable(self._array, name=self.name, trainable=self.trainable)
@@ -522,15 +555,17 @@ class Variable(Tensor):
 
 
 _new = object.__new__
+# Held while a Variable's snapshot is read and replaced by an update (one lock for all variables:
+# updates are rare next to reads, and reads need no lock since the swap is one attribute store).
+_UPDATE_LOCK = threading.Lock()
 
 
-def _broadcast_operand(x: TensorLike, shape: tuple[int, ...]) -> Array:
-    """A scaling factor for ``v *= x``: a scalar or an array broadcast to the variable's shape."""
-    arr = x._array if isinstance(x, Tensor) else np.asarray(x)
+def _broadcasts(shape: tuple[int, ...], to: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts to ``to`` (and so leaves ``to`` unchanged)."""
     try:
-        return np.broadcast_to(arr, shape)
+        return np.broadcast_shapes(shape, to) == to
     except ValueError:
-        return arr  # _checked names the shape mismatch
+        return False
 
 
 def _wrap(array: Array) -> Tensor:
@@ -549,7 +584,15 @@ def as_tensor(data: TensorLike) -> Tensor:
     """``data`` itself if it is a tensor, else a new tensor of it."""
     if isinstance(data, Tensor):
         return data
-    return _wrap(np.array(data))
+    return _wrap(_checked_array(data, None, "as_tensor"))
+
+
+def operand(data: TensorLike, op: str) -> Tensor:
+    """``as_tensor`` for an input of the op named ``op``: data that NumPy can hold only as an
+    object array (None, a list with None in it) is refused with a TypeError naming ``op``."""
+    if isinstance(data, Tensor):
+        return data
+    return _wrap(_checked_array(data, None, op))
 
 
 # The operator and method implementations live in ops/, which imports this module: import the
@@ -562,9 +605,12 @@ from .ops import shape as _sh  # noqa: E402
 
 
 def _to_arrays(obj: Any) -> Any:
-    """``obj`` with every tensor (also inside lists, tuples and dicts) replaced by its array."""
+    """``obj`` with every tensor (also inside lists, tuples and dicts) replaced by a read-only
+    view of its array, so that NumPy functions that write into an argument (np.copyto, np.put,
+    np.fill_diagonal) or return a view of it (np.flip, np.diagonal) cannot change a tensor."""
     if isinstance(obj, Tensor):
-        return obj._array
+        arr = obj._array
+        return _readonly(arr) if type(arr) is np.ndarray else arr
     if isinstance(obj, list | tuple):
         return type(obj)(_to_arrays(o) for o in obj)
     if isinstance(obj, dict):
@@ -601,7 +647,15 @@ def _without_tapediff(name: str, func: Any, args: Any, kwargs: dict[str, Any]) -
     from ._record import tracks
 
     tracked = any(tracks(t) for t in _tensors_in((args, kwargs)))
-    result = func(*_to_arrays(tuple(args)), **_to_arrays(kwargs))
+    try:
+        result = func(*_to_arrays(tuple(args)), **_to_arrays(kwargs))
+    except ValueError as e:
+        if "read-only" not in str(e):
+            raise
+        raise TypeError(
+            f"{name} cannot write into a tapediff tensor: tensors are immutable; use "
+            "x.at[index].set(value), which returns a new tensor, or Variable.assign"
+        ) from None
     if tracked and _has_floats(result):
         hint = _spelling(name)
         use = f"; use {hint}, which is differentiable" if hint else ""

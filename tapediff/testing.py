@@ -12,6 +12,8 @@ built, so ``import tapediff.testing`` never needs it.
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -158,6 +160,7 @@ def _check(
     wrt: Sequence[int] | None,
     seed: int,
 ) -> bool:
+    _check_tolerances(where, eps=eps, atol=atol, rtol=rtol)
     positions = _positions(inputs, wrt, where)
     base = [np.array(x, dtype=np.float64) if i in positions else x for i, x in enumerate(inputs)]
     args: list[Any] = [Tensor(b) if i in positions else b for i, b in enumerate(base)]
@@ -237,7 +240,7 @@ def _positions(inputs: Sequence[Any], wrt: Sequence[int] | None, where: str) -> 
     if wrt is None:
         positions = [i for i, x in enumerate(inputs) if _is_float(x)]
     else:
-        positions = sorted({int(i) % len(inputs) for i in wrt}) if inputs else []
+        positions = sorted({_wrt_index(where, i, len(inputs)) for i in wrt})
         for i in positions:
             if not _is_float(inputs[i]):
                 raise TypeError(
@@ -246,7 +249,39 @@ def _positions(inputs: Sequence[Any], wrt: Sequence[int] | None, where: str) -> 
                 )
     if not positions:
         raise ValueError(f"{where}: no floating input to differentiate")
+    for i in positions:
+        # A NaN or inf input makes every finite difference NaN: say so instead of a mismatch.
+        bad = int(np.size(inputs[i]) - np.count_nonzero(np.isfinite(np.asarray(inputs[i]))))
+        if bad:
+            raise ValueError(
+                f"{where}: input {i} must be finite to be checked against finite differences; "
+                f"it has {bad} NaN or infinite element{'s' if bad != 1 else ''}"
+            )
     return positions
+
+
+def _wrt_index(where: str, i: Any, n: int) -> int:
+    """A position of ``wrt`` as an index into the ``n`` inputs (negative counts from the end)."""
+    try:
+        index = operator.index(i)
+    except TypeError:
+        raise TypeError(
+            f"{where}: wrt must hold integer positions of inputs; got {type(i).__name__} {i!r}"
+        ) from None
+    if not -n <= index < n:
+        raise IndexError(f"{where}: wrt position {index} is out of range for {n} inputs")
+    return index % n
+
+
+def _check_tolerances(where: str, *, eps: float, atol: float, rtol: float) -> None:
+    """eps must be a positive finite step, atol and rtol finite and not negative."""
+    for name, value, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise TypeError(f"{where}: {name} must be a real number; got {type(value).__name__}")
+        ok = math.isfinite(value) and (value > 0 if positive else value >= 0)
+        if not ok:
+            need = "positive" if positive else "non-negative"
+            raise ValueError(f"{where}: {name} must be a finite, {need} number; got {value!r}")
 
 
 def _compare(
@@ -292,6 +327,7 @@ def gradgradcheck(
     :func:`gradcheck`.
     """
     where = f"gradgradcheck({_fn_name(f)})"
+    _check_tolerances(where, eps=eps, atol=atol, rtol=rtol)
     positions = _positions(inputs, wrt, where)
     rng = np.random.default_rng(seed + 1)
     cotangents: list[Array] | None = None

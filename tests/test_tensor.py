@@ -184,7 +184,7 @@ class TestVariable:
         v = td.Variable(np.ones(2, np.float32))
         v.assign(np.ones(2, np.float64))  # same kind: cast, as NumPy's a[...] = b does
         assert v.dtype == np.float32
-        with pytest.raises(TypeError, match="dtype float32.*got dtype complex128"):
+        with pytest.raises(TypeError, match="expected dtype float32.*got complex128"):
             v.assign_add(np.ones(2, np.complex128))
         np.testing.assert_array_equal(v.numpy(), [1.0, 1.0])
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, TensorLike, as_tensor
+from ..tensor import Tensor, TensorLike, operand
 from ._axes import axis_tuple
 from ._primitive import primitive
 from .elementwise import multiply, where
@@ -165,7 +165,7 @@ def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2) -> Te
     ``axes`` is N (the last N axes of ``a`` against the first N of ``b``) or a pair of axis
     sequences. The result has the free axes of ``a`` followed by the free axes of ``b``.
     """
-    ta, tb = as_tensor(a), as_tensor(b)
+    ta, tb = operand(a, "tensordot"), operand(b, "tensordot")
     sa, sb = ta.shape, tb.shape
     axes_a, axes_b = _tensordot_axes(axes, sa, sb)
     free_a = [i for i in range(len(sa)) if i not in axes_a]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import non_numeric_error
 from ..tensor import Tensor, TensorLike, _wrap
 from ._axes import axis_index, axis_tuple
 from ._primitive import primitive
@@ -26,7 +27,13 @@ AxisArg = int | tuple[int, ...]
 
 
 def _axis_param(op: str, x: TensorLike, axis: AxisArg) -> AxisArg:
-    axes = axis_tuple(op, axis, np.shape(x))
+    try:
+        axes = axis_tuple(op, axis, np.shape(x))
+    except (TypeError, ValueError, IndexError):
+        refused = non_numeric_error(op, (x,))  # softmax(None): name the real cause
+        if refused is not None:
+            raise refused from None
+        raise
     return axes[0] if isinstance(axis, int | np.integer) else axes
 
 
@@ -120,6 +127,9 @@ def cross_entropy(logits: TensorLike, labels: TensorLike, axis: int = -1) -> Ten
     """
     lshape = np.shape(logits)
     if not lshape:
+        refused = non_numeric_error("cross_entropy", (logits,))
+        if refused is not None:
+            raise refused
         raise ValueError("cross_entropy: logits must have a class axis; got a 0-d array")
     axis = axis_index("cross_entropy", axis, lshape)
     lab = labels._array if isinstance(labels, Tensor) else np.asarray(labels)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Axis, Tensor, TensorLike, _wrap, as_tensor
+from ..tensor import Axis, Tensor, TensorLike, _wrap, operand
 from ._axes import axis_index, axis_tuple
 from ._primitive import primitive, value_of
 from .elementwise import equal, exp, not_equal, square, where
@@ -81,13 +81,13 @@ _sum.defvjp(lambda g, out, x, axis, keepdims: _restore(g, x, axis, keepdims))
 
 def sum(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Sum of the elements over the given axes (numpy.sum)."""
-    t = as_tensor(a)
+    t = operand(a, "sum")
     return _sum.bind(t, axis=_axes("sum", t, axis), keepdims=keepdims)
 
 
 def mean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Arithmetic mean over the given axes (numpy.mean); NaN for an empty slice."""
-    t = as_tensor(a)
+    t = operand(a, "mean")
     axes = _axes("mean", t, axis)
     return _sum.bind(t, axis=axes, keepdims=keepdims) / _count(t.shape, axes)
 
@@ -124,7 +124,7 @@ _prod.defvjp(_prod_vjp)
 
 def prod(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Product of the elements over the given axes (numpy.prod); exact gradient with zeros."""
-    t = as_tensor(a)
+    t = operand(a, "prod")
     return _prod.bind(t, axis=_axes("prod", t, axis), keepdims=keepdims)
 
 
@@ -152,13 +152,13 @@ _min.defvjp(_tie_share)
 
 def max(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Largest element over the given axes (numpy.max); ties split the gradient evenly."""
-    t = as_tensor(a)
+    t = operand(a, "max")
     return _max.bind(t, axis=_axes("max", t, axis), keepdims=keepdims)
 
 
 def min(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Smallest element over the given axes (numpy.min); ties split the gradient evenly."""
-    t = as_tensor(a)
+    t = operand(a, "min")
     return _min.bind(t, axis=_axes("min", t, axis), keepdims=keepdims)
 
 
@@ -171,7 +171,7 @@ amin = min
 
 def var(a: TensorLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
     """Variance ``sum((a - mean)**2) / (n - ddof)`` over the given axes (numpy.var)."""
-    t = as_tensor(a)
+    t = operand(a, "var")
     axes = _axes("var", t, axis)
     # Not stopping the gradient through the mean: its first-order contribution is zero, but
     # the second derivative needs it.
@@ -227,7 +227,7 @@ def _finite_or_zero(t: Tensor) -> Tensor:
 def logsumexp(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``log(sum(exp(a)))`` over the given axes, computed without overflow
     (scipy.special.logsumexp)."""
-    t = as_tensor(a)
+    t = operand(a, "logsumexp")
     return _logsumexp.bind(t, axis=_axes("logsumexp", t, axis), keepdims=keepdims)
 
 
@@ -239,13 +239,13 @@ _all = primitive("all")(np.all)
 
 def any(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Whether any element along the axes is true (numpy.any); not differentiable."""
-    t = as_tensor(a)
+    t = operand(a, "any")
     return _any.bind(t, axis=_axes("any", t, axis), keepdims=keepdims)
 
 
 def all(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Whether every element along the axes is true (numpy.all); not differentiable."""
-    t = as_tensor(a)
+    t = operand(a, "all")
     return _all.bind(t, axis=_axes("all", t, axis), keepdims=keepdims)
 
 
@@ -258,7 +258,7 @@ _argmin = primitive("argmin")(np.argmin)
 def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the largest element, over the flattened tensor if ``axis`` is None
     (numpy.argmax); not differentiable."""
-    t = as_tensor(a)
+    t = operand(a, "argmax")
     ax = None if axis is None else axis_index("argmax", axis, t.shape)
     return _argmax.bind(t, axis=ax, keepdims=keepdims)
 
@@ -266,6 +266,6 @@ def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
 def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest element, over the flattened tensor if ``axis`` is None
     (numpy.argmin); not differentiable."""
-    t = as_tensor(a)
+    t = operand(a, "argmin")
     ax = None if axis is None else axis_index("argmin", axis, t.shape)
     return _argmin.bind(t, axis=ax, keepdims=keepdims)

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..tensor import Shape, Tensor, TensorLike, as_tensor
+from .._errors import non_numeric_error
+from ..tensor import Shape, Tensor, TensorLike, as_tensor, operand
 from ._axes import AxisError, axis_index, axis_tuple
 from ._primitive import VJPArg, primitive
 
@@ -58,6 +59,7 @@ def reshape(a: TensorLike, shape: Shape) -> Tensor:
     try:
         return _reshape.bind(a, shape=shape)
     except TypeError as e:
+        _refuse_non_numeric("reshape", [a])
         raise TypeError(
             f"reshape: shape must be an int or a tuple of ints; got {shape!r} ({e})"
         ) from None
@@ -75,7 +77,7 @@ def flatten(a: TensorLike) -> Tensor:
 
 def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
     """Insert length-one axes at the positions ``axis`` of the result (numpy.expand_dims)."""
-    t = as_tensor(a)
+    t = operand(a, "expand_dims")
     n_new = len(axis) if isinstance(axis, Sequence) else 1
     ndim = t.ndim + n_new
     try:
@@ -95,7 +97,7 @@ def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
 
 def squeeze(a: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
     """Remove length-one axes: all of them, or those in ``axis`` (numpy.squeeze)."""
-    t = as_tensor(a)
+    t = operand(a, "squeeze")
     shape = t.shape
     if axis is None:
         drop = {i for i, n in enumerate(shape) if n == 1}
@@ -137,7 +139,7 @@ def transpose(a: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     """Permute the axes; reverse them when ``axes`` is None (numpy.transpose)."""
     if axes is None:
         return _transpose.bind(a, axes=None)
-    t = as_tensor(a)
+    t = operand(a, "transpose")
     # Normalized (non-negative) axes, so that the VJP's argsort inverts the permutation.
     perm = axis_tuple("transpose", axes, t.shape, "axes")
     if len(perm) != t.ndim:
@@ -154,7 +156,7 @@ _swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
 
 def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
     """Interchange two axes (numpy.swapaxes)."""
-    t = as_tensor(a)
+    t = operand(a, "swapaxes")
     ax1 = axis_index("swapaxes", axis1, t.shape, "axis1")
     ax2 = axis_index("swapaxes", axis2, t.shape, "axis2")
     return _swapaxes.bind(t, axis1=ax1, axis2=ax2)
@@ -164,7 +166,7 @@ def moveaxis(
     a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]
 ) -> Tensor:
     """Move axes to new positions, keeping the others in order (numpy.moveaxis)."""
-    t = as_tensor(a)
+    t = operand(a, "moveaxis")
     src = axis_tuple("moveaxis", source, t.shape, "source")
     dst = axis_tuple("moveaxis", destination, t.shape, "destination")
     if len(src) != len(dst):
@@ -183,6 +185,22 @@ def moveaxis(
 
 def _shapes(arrays: Sequence[Any]) -> str:
     return ", ".join(str(np.shape(x)) for x in arrays)
+
+
+def _sequence(op: str, arrays: Any) -> list[Any]:
+    """``arrays`` as a list, or a TypeError naming ``op`` if it is not a sequence."""
+    if arrays is None or isinstance(arrays, str | bytes) or not hasattr(arrays, "__iter__"):
+        raise TypeError(
+            f"{op}: expected a sequence of tensors or arrays; got {type(arrays).__name__}"
+        )
+    return list(arrays)
+
+
+def _refuse_non_numeric(op: str, arrays: list[Any]) -> None:
+    """On a failed shape check: if an element is not numeric, that is the error to raise."""
+    refused = non_numeric_error(op, arrays)
+    if refused is not None:
+        raise refused
 
 
 @primitive("concatenate")
@@ -209,7 +227,7 @@ def concatenate(arrays: Sequence[TensorLike] | Tensor, axis: int | None = 0) -> 
     """Join tensors along an existing axis; flattened first when ``axis`` is None
     (numpy.concatenate)."""
     # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
-    arrays = list(arrays)
+    arrays = _sequence("concatenate", arrays)
     if not arrays:
         raise ValueError("concatenate: expected a non-empty sequence of tensors; got an empty one")
     if axis is None:
@@ -217,6 +235,7 @@ def concatenate(arrays: Sequence[TensorLike] | Tensor, axis: int | None = 0) -> 
         axis = 0
     first = np.shape(arrays[0])
     if not first:
+        _refuse_non_numeric("concatenate", arrays)
         raise ValueError(f"concatenate: cannot join 0-d tensors; got shapes {_shapes(arrays)}")
     ax = axis_index("concatenate", axis, first)
     # Mismatched shapes: NumPy's ValueError, with the op's name and the shapes (added by bind).
@@ -236,12 +255,13 @@ _stack.defvjp_all(
 def stack(arrays: Sequence[TensorLike] | Tensor, axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis (numpy.stack)."""
     # Like NumPy, a tensor counts as the sequence of its subtensors along axis 0.
-    arrays = list(arrays)
+    arrays = _sequence("stack", arrays)
     if not arrays:
         raise ValueError("stack: expected a non-empty sequence of tensors; got an empty one")
     first = np.shape(arrays[0])
     for x in arrays[1:]:
         if np.shape(x) != first:
+            _refuse_non_numeric("stack", arrays)
             raise ValueError(
                 f"stack: all tensors must have the same shape; got shapes {_shapes(arrays)}"
             )
@@ -275,7 +295,7 @@ def _split(ary: TensorLike, points: list[int], axis: int) -> list[Tensor]:
 def array_split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -> list[Tensor]:
     """Split into sections, the first ``n % sections`` one longer; or at the given indices
     (numpy.array_split)."""
-    t = as_tensor(ary)
+    t = operand(ary, "array_split")
     ax = axis_index("array_split", axis, t.shape)
     points = _split_points("array_split", t.shape[ax], indices_or_sections)
     return _split(t, points, ax)
@@ -284,7 +304,7 @@ def array_split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -
 def split(ary: TensorLike, indices_or_sections: _Indices, axis: int = 0) -> list[Tensor]:
     """Split into equal sections, or at the given indices, as differentiable slices
     (numpy.split)."""
-    t = as_tensor(ary)
+    t = operand(ary, "split")
     ax = axis_index("split", axis, t.shape)
     n = t.shape[ax]
     sections = indices_or_sections
@@ -334,7 +354,7 @@ def pad(
         raise ValueError(f"pad: unknown mode {mode!r}; expected {supported}")
     if mode != "constant" and np.any(np.asarray(constant_values) != 0):
         raise ValueError(f"pad: constant_values only applies to mode='constant', not {mode!r}")
-    t = as_tensor(array)
+    t = operand(array, "pad")
     widths = np.asarray(pad_width)
     if widths.dtype.kind not in "iu":
         raise TypeError(f"pad: pad_width must be integers; got {pad_width!r}")
@@ -379,7 +399,7 @@ def _counts(op: str, what: str, value: Any) -> tuple[int, ...]:
 
 def tile(A: TensorLike, reps: TensorLike) -> Tensor:
     """``A`` repeated ``reps`` times along each axis (numpy.tile)."""
-    t = as_tensor(A)
+    t = operand(A, "tile")
     r = _counts("tile", "reps", reps)
     d = max(len(r), t.ndim)
     r = (1,) * (d - len(r)) + r
@@ -395,7 +415,7 @@ def tile(A: TensorLike, reps: TensorLike) -> Tensor:
 def repeat(a: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tensor:
     """Repeat each element ``repeats`` times (or ``repeats[i]`` times for element ``i``) along
     ``axis``; over the flattened tensor when ``axis`` is None (numpy.repeat)."""
-    t = as_tensor(a)
+    t = operand(a, "repeat")
     if axis is None:
         t = reshape(t, -1)
         axis = 0
