@@ -18,7 +18,6 @@ edges (arcsin'(1), arccosh'(1), cbrt'(0), reciprocal'(0)) the formulas give inf 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
@@ -356,33 +355,26 @@ _nan_to_num.defvjp(
 )
 
 
-def _replacement(name: str, value: Any, allow_none: bool) -> Any:
-    """A replacement value checked up front: a real number (or None for the infinities)."""
-    if (value is None and allow_none) or (
-        isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-    ):
-        return value
-    wanted = "a real number or None" if allow_none else "a real number"
-    raise TypeError(f"nan_to_num: {name} must be {wanted}; got {type(value).__name__} {value!r}")
-
-
 def nan_to_num(
     x: TensorLike,
     copy: bool = True,
-    nan: float = 0.0,
-    posinf: float | None = None,
-    neginf: float | None = None,
+    nan: Any = 0.0,
+    posinf: Any = None,
+    neginf: Any = None,
 ) -> Tensor:
     """NaN and infinities replaced by finite numbers (numpy.nan_to_num).
 
     The gradient passes where ``x`` is finite and is 0 where a value was replaced. ``copy`` is
     accepted for NumPy's signature; tensors are immutable, so a new tensor is always returned.
+    The replacement values are constants (numbers or arrays, as for NumPy), never tensors.
     """
-    if not isinstance(copy, bool | np.bool_):
-        raise TypeError(f"nan_to_num: copy must be a bool; got {type(copy).__name__}")
-    nan = _replacement("nan", nan, allow_none=False)
-    posinf = _replacement("posinf", posinf, allow_none=True)
-    neginf = _replacement("neginf", neginf, allow_none=True)
+    for name, value in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
+        if isinstance(value, Tensor):
+            # A tensor here would get no gradient: refuse it rather than lose one silently.
+            raise TypeError(
+                f"nan_to_num: {name} must be a number or an array, not a tensor "
+                "(replacement values are constants and get no gradient)"
+            )
     return _nan_to_num.bind(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
