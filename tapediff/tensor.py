@@ -706,11 +706,34 @@ _UFUNCS: dict[np.ufunc, Any] = {
 _UFUNCS[np.matmul] = _la.matmul
 _UFUNCS.update(
     (getattr(np, name), getattr(_uf, name))
-    for name in (
-        "arcsin arccos arctan arctan2 hypot sinh cosh arcsinh arccosh arctanh exp2 log2 log10 "
-        "logaddexp logaddexp2 fabs reciprocal remainder mod fmax fmin rad2deg degrees deg2rad "
-        "radians cbrt"
-    ).split()
+    for name in [
+        "arcsin",
+        "arccos",
+        "arctan",
+        "arctan2",
+        "hypot",
+        "sinh",
+        "cosh",
+        "arcsinh",
+        "arccosh",
+        "arctanh",
+        "exp2",
+        "log2",
+        "log10",
+        "logaddexp",
+        "logaddexp2",
+        "fabs",
+        "reciprocal",
+        "remainder",
+        "mod",
+        "fmax",
+        "fmin",
+        "rad2deg",
+        "degrees",
+        "deg2rad",
+        "radians",
+        "cbrt",
+    ]
 )
 _FUNCTIONS: dict[Any, Any] = {
     getattr(np, name): getattr(module, name)

@@ -43,8 +43,8 @@ __all__ = [
     "fmax",
     "fmin",
     "hypot",
-    "log10",
     "log2",
+    "log10",
     "logaddexp",
     "logaddexp2",
     "mod",
@@ -401,4 +401,3 @@ def deg2rad(x: TensorLike) -> Tensor:
 
 
 radians = deg2rad
-
