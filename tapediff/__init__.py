@@ -12,6 +12,7 @@ from .tape import Tape as Tape
 from .tape import UnconnectedGradientError as UnconnectedGradientError
 from .ops.constructors import *  # noqa: F403
 from .ops.elementwise import *  # noqa: F403
+from .ops.ufuncs import *  # noqa: F403
 from .ops.indexing import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.nn import *  # noqa: F403

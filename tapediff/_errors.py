@@ -30,9 +30,8 @@ def op_error(name: str, error: BaseException, args: Sequence[Any] = ()) -> BaseE
         if isinstance(error, TypeError):
             given += f"; dtypes: {', '.join(_dtype_of(a) for a in args)}"
         given += ")"
-    try:
-        named = type(error)(f"{name}: {error}{given}")
-    except Exception:  # an exception type whose constructor takes other arguments
+    named = _of_nearest_type(error, f"{name}: {error}{given}")
+    if named is None:
         return error
     named._tapediff_op = name  # type: ignore[attr-defined]
     return named
@@ -90,6 +89,22 @@ def _bad_array(x: Any) -> str | None:
             return f"a {type(x).__name__} holding non-numbers (e.g. None)"
         if kind in _NON_NUMERIC_KINDS:
             return f"a {type(x).__name__} of strings"
+    return None
+
+
+def _of_nearest_type(error: BaseException, message: str) -> BaseException | None:
+    """An exception of ``error``'s type with ``message``, or of its nearest base type that can
+    be made from a message alone (NumPy's _UFuncNoLoopError needs the ufunc and dtypes; its
+    base TypeError does not), so that the op's name is never lost."""
+    for cls in type(error).__mro__:
+        if not issubclass(cls, BaseException):
+            continue
+        try:
+            made: BaseException = cls(message)
+        except Exception:
+            continue
+        if str(made) == message:
+            return made
     return None
 
 

@@ -602,6 +602,7 @@ from .ops import indexing as _ix  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
 from .ops import reductions as _rd  # noqa: E402
 from .ops import shape as _sh  # noqa: E402
+from .ops import ufuncs as _uf  # noqa: E402
 
 
 def _to_arrays(obj: Any) -> Any:
@@ -757,6 +758,37 @@ _UFUNCS: dict[np.ufunc, Any] = {
     ]
 }
 _UFUNCS[np.matmul] = _la.matmul
+_UFUNCS.update(
+    (getattr(np, name), getattr(_uf, name))
+    for name in [
+        "arcsin",
+        "arccos",
+        "arctan",
+        "arctan2",
+        "hypot",
+        "sinh",
+        "cosh",
+        "arcsinh",
+        "arccosh",
+        "arctanh",
+        "exp2",
+        "log2",
+        "log10",
+        "logaddexp",
+        "logaddexp2",
+        "fabs",
+        "reciprocal",
+        "remainder",
+        "mod",
+        "fmax",
+        "fmin",
+        "rad2deg",
+        "degrees",
+        "deg2rad",
+        "radians",
+        "cbrt",
+    ]
+)
 _FUNCTIONS: dict[Any, Any] = {
     getattr(np, name): getattr(module, name)
     for module, names in (
@@ -769,6 +801,7 @@ _FUNCTIONS: dict[Any, Any] = {
         (_la, "dot tensordot einsum outer"),
         (_ew, "where clip round"),
         (_ix, "take"),
+        (_uf, "sinc nan_to_num"),
     )
     for name in names.split()
 }

@@ -172,6 +172,7 @@ def _check(
         for i in positions:
             tape.watch(args[i])
         outs = _as_outputs(f(*args), where)
+    _refuse_non_finite(where, inputs, positions, outs)
     cotangents = [_cotangent(rng, o.shape) for o in outs]
     seeds = [Tensor(c) for c in cotangents]
     analytic = tape.gradient(
@@ -249,15 +250,26 @@ def _positions(inputs: Sequence[Any], wrt: Sequence[int] | None, where: str) -> 
                 )
     if not positions:
         raise ValueError(f"{where}: no floating input to differentiate")
+    return positions
+
+
+def _refuse_non_finite(
+    where: str, inputs: Sequence[Any], positions: list[int], outs: list[Tensor]
+) -> None:
+    """Raise if a NaN or inf input makes f's output non-finite: every difference would be NaN.
+
+    Functions that map non-finite inputs to finite outputs (nan_to_num, where) are checked.
+    """
+    if all(np.isfinite(o._array).all() for o in outs):
+        return
     for i in positions:
-        # A NaN or inf input makes every finite difference NaN: say so instead of a mismatch.
         bad = int(np.size(inputs[i]) - np.count_nonzero(np.isfinite(np.asarray(inputs[i]))))
         if bad:
             raise ValueError(
                 f"{where}: input {i} must be finite to be checked against finite differences; "
-                f"it has {bad} NaN or infinite element{'s' if bad != 1 else ''}"
+                f"it has {bad} NaN or infinite element{'s' if bad != 1 else ''} and f's "
+                "output is not finite"
             )
-    return positions
 
 
 def _wrt_index(where: str, i: Any, n: int) -> int:
