@@ -569,6 +569,9 @@ _NUMERIC = r"expected numeric tensors or arrays \(booleans, integers or floating
         (lambda x: td.reshape(None, 1), rf"^reshape: {_NUMERIC}; got None as input 0$"),
         (lambda x: td.transpose(None), rf"^transpose: {_NUMERIC}; got None as input 0$"),
         (lambda x: x + None, rf"^add: {_NUMERIC}; got None as input 1$"),
+        # NumPy's object loops raise AttributeError here; the op names the cause instead.
+        (lambda x: td.hypot(None, None), rf"^hypot: {_NUMERIC}; got None as input 0$"),
+        (lambda x: td.arctan2(x, None), rf"^arctan2: {_NUMERIC}; got None as input 1$"),
         (
             lambda x: td.Variable([1.0]).assign_add(np.array(["a"])),
             r"^Variable\.assign_add: expected a numeric value of shape \(1,\) and dtype float64; "
