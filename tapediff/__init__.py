@@ -18,6 +18,7 @@ from .ops.linalg import *  # noqa: F403
 from .ops.nn import *  # noqa: F403
 from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.stats import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
 

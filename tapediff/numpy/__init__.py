@@ -25,13 +25,23 @@ from ..ops import indexing as _indexing
 from ..ops import linalg as _linalg
 from ..ops import reductions as _reductions
 from ..ops import shape as _shape
+from ..ops import stats as _stats
 from ..ops import ufuncs as _ufuncs
 from ..tensor import as_tensor as _as_tensor
 from ..tensor import tensor as _tensor
 from ._namespace import overlay as _overlay
 
 # Every tapediff.ops module of NumPy-named functions (a test checks none is missing).
-OPS_MODULES = (_constructors, _elementwise, _indexing, _linalg, _reductions, _shape, _ufuncs)
+OPS_MODULES: tuple[Any, ...] = (
+    _constructors,
+    _elementwise,
+    _indexing,
+    _linalg,
+    _reductions,
+    _shape,
+    _ufuncs,
+)
+OPS_MODULES += (_stats,)
 _overlay(globals(), _np, *OPS_MODULES)
 
 
