@@ -21,5 +21,6 @@ from .ops.shape import *  # noqa: F403
 from .ops.stats import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
+from . import linalg as linalg
 
 __version__ = "0.1.0"

@@ -56,6 +56,11 @@ def asarray(a: Any, dtype: Any = None) -> Any:
     return t if dtype is None or _np.dtype(dtype) == t.dtype else t.astype(dtype)
 
 
+# The overlay copied NumPy's own submodules under these names, and `from . import` would then
+# bind those instead of loading ours.
+for _sub in ("fft", "linalg", "random"):
+    globals().pop(_sub, None)
+
 from . import fft as fft  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import random as random  # noqa: E402
