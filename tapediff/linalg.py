@@ -9,20 +9,72 @@ and JAX), not the derivative with respect to the lower triangle NumPy reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .ops import decompositions as _dec
 from .ops._primitive import VJPArg, primitive, value_of
 from .ops.elementwise import absolute, multiply, power, where
 from .ops.linalg import matmul
 from .ops.reductions import max as _max
 from .ops.reductions import min as _min
 from .ops.reductions import sum as _sum
-from .ops.shape import expand_dims, reshape, swapaxes
+from .ops.shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
 from .tensor import Tensor, TensorLike, as_tensor, operand
 
-__all__ = ["cholesky", "det", "inv", "matrix_power", "norm", "slogdet", "solve"]
+__all__ = [
+    "EighResult",
+    "QRResult",
+    "SVDResult",
+    "SlogdetResult",
+    "cholesky",
+    "det",
+    "eigh",
+    "eigvalsh",
+    "inv",
+    "lstsq",
+    "matrix_norm",
+    "matrix_power",
+    "multi_dot",
+    "norm",
+    "pinv",
+    "qr",
+    "slogdet",
+    "solve",
+    "svd",
+    "svdvals",
+    "vector_norm",
+]
+
+
+class SlogdetResult(NamedTuple):
+    """``slogdet``'s result, as NumPy names it."""
+
+    sign: Tensor
+    logabsdet: Tensor
+
+
+class EighResult(NamedTuple):
+    """``eigh``'s result, as NumPy names it."""
+
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+class SVDResult(NamedTuple):
+    """``svd``'s result, as NumPy names it."""
+
+    U: Tensor
+    S: Tensor
+    Vh: Tensor
+
+
+class QRResult(NamedTuple):
+    """``qr``'s result, as NumPy names it."""
+
+    Q: Tensor
+    R: Tensor
 
 
 def _mT(x: Any) -> Tensor:
@@ -82,7 +134,7 @@ _logabsdet = primitive("slogdet", arity=1)(lambda a: np.linalg.slogdet(a)[1])
 _logabsdet.defvjp(lambda g, out, a: multiply(expand_dims(g, (-1, -2)), _mT(inv(a))))
 
 
-def slogdet(a: TensorLike) -> tuple[Tensor, Tensor]:
+def slogdet(a: TensorLike) -> SlogdetResult:
     """Sign and log of the absolute determinant (numpy.linalg.slogdet).
 
     The sign is piecewise constant (no gradient); ``logabsdet`` has gradient ``A^-T``.
@@ -90,7 +142,7 @@ def slogdet(a: TensorLike) -> tuple[Tensor, Tensor]:
     t = _float("slogdet", a)
     _square("slogdet", t)
     sign = np.linalg.slogdet(t.numpy())[0]
-    return as_tensor(np.asarray(sign)), _logabsdet.bind(t)
+    return SlogdetResult(as_tensor(np.asarray(sign)), _logabsdet.bind(t))
 
 
 # ----- solve -----
@@ -250,10 +302,11 @@ def _matrix_norm(x: Tensor, ord: Any, axis: tuple[int, ...], keepdims: bool) -> 
             else reshape(out, tuple(s for i, s in enumerate(x.shape) if i not in axis))
         )
     if ord in ("nuc", 2, -2):
-        raise NotImplementedError(
-            f"norm: matrix norm ord={ord!r} needs singular values, which tapediff.linalg does "
-            "not differentiate yet"
-        )
+        # Through the singular values of the matrices in the two axes, moved last.
+        moved = moveaxis(x, (row, col), (-2, -1))
+        s = svdvals(moved)
+        out = _sum(s, axis=-1) if ord == "nuc" else (_max if ord == 2 else _min)(s, axis=-1)
+        return expand_dims(out, tuple(sorted(axis))) if keepdims else out
     raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
 
 
@@ -261,7 +314,8 @@ def norm(x: TensorLike, ord: Any = None, axis: Any = None, keepdims: bool = Fals
     """Vector or matrix norm (numpy.linalg.norm).
 
     Vector orders: None/2, 1, inf, -inf, 0 (count of non-zeros, no gradient) and any real p;
-    matrix orders (2-D x or a pair of axes): None/'fro', 1, -1, inf, -inf. The gradient at
+    matrix orders (2-D x or a pair of axes): None/'fro', 'nuc', 1, -1, 2, -2, inf, -inf (the
+    spectral ones through the singular values, which must be distinct). The gradient at
     x = 0 is the finite subgradient 0 (for the 2-norm and p-norms as for |x|).
     """
     t = _float("norm", x)
@@ -275,3 +329,228 @@ def norm(x: TensorLike, ord: Any = None, axis: Any = None, keepdims: bool = Fals
             raise ValueError("norm: duplicate axes given")
         return _matrix_norm(t, ord, axes, keepdims)
     raise ValueError(f"norm: improper number of dimensions to norm (axes {axes})")
+
+
+def vector_norm(
+    x: TensorLike, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2
+) -> Tensor:
+    """Vector norm over ``axis`` (all axes, flattened, by default) (numpy.linalg.vector_norm)."""
+    t = _float("vector_norm", x)
+    if axis is None:
+        out = _vector_norm(reshape(t, (-1,)), ord, (0,), False)
+        return reshape(out, (1,) * t.ndim) if keepdims else out
+    return _vector_norm(t, ord, _axes_of(t, axis, "vector_norm"), keepdims)
+
+
+def matrix_norm(x: TensorLike, /, *, keepdims: bool = False, ord: Any = "fro") -> Tensor:
+    """Norm of the matrices in the last two axes (numpy.linalg.matrix_norm)."""
+    t = _float("matrix_norm", x)
+    if t.ndim < 2:
+        raise ValueError(f"matrix_norm: x must be at least 2-D; got shape {t.shape}")
+    return _matrix_norm(t, ord, (t.ndim - 2, t.ndim - 1), keepdims)
+
+
+# ----- decompositions (primitives in ops/decompositions.py) -----
+
+
+def _uplo(op: str, UPLO: str) -> str:
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"{op}: UPLO must be 'L' or 'U'; got {UPLO!r}")
+    return UPLO
+
+
+def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (numpy.linalg.eigh).
+
+    The gradient is the symmetric one (``a`` is assumed symmetric) and needs distinct
+    eigenvalues when the eigenvectors are differentiated; at a repeat it raises LinAlgError.
+    """
+    t = _float("eigh", a)
+    _square("eigh", t)
+    packed = _dec.eigh_packed.bind(t, UPLO=_uplo("eigh", UPLO))
+    return EighResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eigvalsh(a: TensorLike, UPLO: str = "L") -> Tensor:
+    """Eigenvalues (ascending) of a symmetric matrix (numpy.linalg.eigvalsh)."""
+    t = _float("eigvalsh", a)
+    _square("eigvalsh", t)
+    return _dec.eigvalsh_raw.bind(t, UPLO=_uplo("eigvalsh", UPLO))
+
+
+def _at_least_2d(op: str, t: Tensor) -> None:
+    if t.ndim < 2:
+        raise np.linalg.LinAlgError(
+            f"{op}: {t.ndim}-dimensional array given; the array must be at least 2-dimensional"
+        )
+
+
+def svdvals(x: TensorLike, /) -> Tensor:
+    """Singular values, descending (numpy.linalg.svdvals)."""
+    t = _float("svdvals", x)
+    _at_least_2d("svdvals", t)
+    return _dec.svdvals_raw.bind(t)
+
+
+def svd(
+    a: TensorLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+) -> Any:
+    """Singular value decomposition ``a = U diag(S) Vh`` (numpy.linalg.svd).
+
+    The gradient of U and Vh needs distinct non-zero singular values. With
+    ``full_matrices=True`` (NumPy's default) the columns of U or rows of Vh beyond
+    ``min(m, n)`` are not unique, so a gradient through them raises; use
+    ``full_matrices=False``. ``hermitian`` is accepted for NumPy's signature and ignored (the
+    general algorithm gives the same factors up to signs).
+    """
+    t = _float("svd", a)
+    _at_least_2d("svd", t)
+    if not compute_uv:
+        return svdvals(t)
+    m, n = t.shape[-2:]
+    u, s, vh = _dec.svd_unpack(_dec.svd_packed.bind(t), m, n)
+    if full_matrices and m != n:
+        full_u, _, full_vh = np.linalg.svd(t.numpy(), full_matrices=True)
+        k = min(m, n)
+        if m > n:
+            u = concatenate([u, _complement.bind(t, extra=full_u[..., k:])], axis=-1)
+        else:
+            vh = concatenate([vh, _complement.bind(t, extra=full_vh[..., k:, :])], axis=-2)
+    return SVDResult(u, s, vh)
+
+
+@primitive("svd[full_matrices]")
+def _complement(a: Any, *, extra: Any) -> Any:
+    return extra
+
+
+def _complement_vjp(g: VJPArg, out: VJPArg, a: VJPArg, *, extra: Any) -> Any:
+    if np.any(value_of(g)):
+        raise np.linalg.LinAlgError(
+            "svd: with full_matrices=True the singular vectors beyond min(m, n) are not unique, "
+            "so they have no gradient; use full_matrices=False"
+        )
+    return np.zeros_like(value_of(a))
+
+
+_complement.defvjp(_complement_vjp)
+
+
+def qr(a: TensorLike, mode: str = "reduced") -> Any:
+    """QR decomposition (numpy.linalg.qr), modes 'reduced', 'complete' (square or tall-by-
+    reduced only) and 'r'. Full column rank is needed for the gradient."""
+    t = _float("qr", a)
+    _at_least_2d("qr", t)
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r'; got {mode!r}")
+    m, n = t.shape[-2:]
+    if m >= n:
+        packed = _dec.qr_packed.bind(t)
+        q, r = packed[..., :m, :], packed[..., m:, :]
+        if mode == "complete" and m > n:
+            raise NotImplementedError(
+                "qr: mode='complete' of a tall matrix has non-unique extra columns of Q, which "
+                "have no gradient; use mode='reduced'"
+            )
+    else:
+        # A wide a = [X Y] with X square: X = Q R1 and R = [R1, Q^T Y], the same Q.
+        q, r1 = qr(t[..., :, :m])
+        r = concatenate([r1, matmul(_mT(q), t[..., :, m:])], axis=-1)
+    return r if mode == "r" else QRResult(q, r)
+
+
+def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Tensor:
+    """Moore-Penrose pseudo-inverse (numpy.linalg.pinv); its gradient assumes the rank stays
+    constant near ``a``."""
+    t = _float("pinv", a)
+    _at_least_2d("pinv", t)
+    if rcond is not None and rtol is not None:
+        raise ValueError("pinv: give rcond or rtol, not both")
+    tol = rtol if rcond is None else rcond
+    return _dec.pinv_raw.bind(t, rtol=tol, hermitian=bool(hermitian))
+
+
+def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None) -> tuple[Tensor, Tensor, int, Tensor]:
+    """Least-squares solution of ``a @ x = b``: x, residuals, rank, singular values
+    (numpy.linalg.lstsq); x is ``pinv(a) @ b``, differentiable where the rank is constant."""
+    ta, tb = _float("lstsq", a), _float("lstsq", b)
+    if ta.ndim != 2 or tb.ndim not in (1, 2) or tb.shape[0] != ta.shape[0]:
+        raise np.linalg.LinAlgError(
+            f"lstsq: a must be 2-D (M, N) and b (M,) or (M, K); got a {ta.shape}, b {tb.shape}"
+        )
+    m, n = ta.shape
+    x = matmul(pinv(ta, rcond=rcond), tb)
+    s = svdvals(ta)
+    sv = s.numpy()
+    tol = (np.finfo(sv.dtype).eps * max(m, n) if rcond is None else rcond) * (sv.max(initial=0.0))
+    rank = int(np.sum(sv > tol))
+    if rank == n and m > n:
+        r = tb - matmul(ta, x)
+        residuals = _sum(r * r, axis=0)
+        residuals = reshape(residuals, (1,)) if tb.ndim == 1 else residuals
+    else:
+        residuals = as_tensor(np.empty((0,), dtype=x.dtype))
+    return x, residuals, rank, s
+
+
+def multi_dot(arrays: Any, *, out: None = None) -> Tensor:
+    """Product of two or more matrices, in the cheapest order (numpy.linalg.multi_dot)."""
+    if out is not None:
+        raise TypeError("multi_dot: out= is not supported (tensors are immutable)")
+    ts = [operand(x, "multi_dot") for x in arrays]
+    if len(ts) < 2:
+        raise ValueError(f"multi_dot: expecting at least two arrays; got {len(ts)}")
+    first_1d, last_1d = ts[0].ndim == 1, ts[-1].ndim == 1
+    if first_1d:
+        ts[0] = reshape(ts[0], (1, -1))
+    if last_1d:
+        ts[-1] = reshape(ts[-1], (-1, 1))
+    if any(t.ndim != 2 for t in ts):
+        raise np.linalg.LinAlgError(
+            f"multi_dot: arrays must be 2-D (the first and last may be 1-D); got shapes "
+            f"{[t.shape for t in ts]}"
+        )
+    result = _chain(ts, _chain_order([t.shape for t in ts]), 0, len(ts) - 1)
+    if first_1d and last_1d:
+        return reshape(result, ())
+    if first_1d or last_1d:
+        return reshape(result, (-1,))
+    return result
+
+
+def _chain_order(shapes: list[tuple[int, ...]]) -> list[list[int]]:
+    """The split points of the cheapest parenthesisation (dynamic programming, CLRS 15.2)."""
+    dims = [shapes[0][0], *(s[1] for s in shapes)]
+    n = len(shapes)
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = -1
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] < 0 or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain(ts: list[Tensor], split: list[list[int]], i: int, j: int) -> Tensor:
+    if i == j:
+        return ts[i]
+    k = split[i][j]
+    return matmul(_chain(ts, split, i, k), _chain(ts, split, k + 1, j))
+
+
+def _register_dispatch() -> None:
+    """``np.linalg.det(t)`` and friends run these functions (NEP 18); registered here because
+    tensor.py, where the table lives, is imported before this module can be."""
+    from .tensor import _FUNCTIONS
+
+    for name in __all__:
+        func = getattr(np.linalg, name, None)
+        if callable(func) and not isinstance(func, type):
+            _FUNCTIONS[func] = globals()[name]
+
+
+_register_dispatch()

@@ -29,6 +29,16 @@ REQUIRED = {
     "linalg.cholesky",
     "linalg.norm",
     "linalg.matrix_power",
+    "linalg.eigh",
+    "linalg.eigvalsh",
+    "linalg.svd",
+    "linalg.svdvals",
+    "linalg.qr",
+    "linalg.pinv",
+    "linalg.lstsq",
+    "linalg.multi_dot",
+    "linalg.vector_norm",
+    "linalg.matrix_norm",
 }
 
 batch = tdt.shapes(0, 2, max_side=2)
@@ -128,7 +138,197 @@ def norm_at_zero_inputs(draw: st.DrawFn) -> Inputs:
     return (x,), {"ord": draw(st.sampled_from((None, 2, 3))), "axis": -1}
 
 
+# ----- decompositions: drawn with distinct eigen/singular values; outputs made sign-invariant
+# (an eigenvector or a singular pair is unique only up to sign, and LAPACK picks one) -----
+
+
+def _gapped(values: Any) -> bool:
+    """Whether sorted values along the last axis are distinct by MARGIN * 10."""
+    v = np.sort(values, axis=-1)
+    return bool(np.all(np.diff(v, axis=-1) > 10 * MARGIN))
+
+
+@st.composite
+def symmetric_inputs(draw: st.DrawFn) -> Inputs:
+    (x,), _ = draw(any_square())
+    assume(_gapped(np.linalg.eigvalsh(x + np.swapaxes(x, -1, -2))))
+    return (x,), {}
+
+
+@st.composite
+def rect(draw: st.DrawFn, gapped: bool = True) -> Any:
+    """A (stack of) m x n matrices of full rank with distinct singular values."""
+    m, n = draw(size), draw(size)
+    x = draw(arr((*draw(batch), m, n), floats(-1, 1)))
+    s = np.linalg.svd(x, compute_uv=False)
+    assume(np.all(s > 10 * MARGIN) and (not gapped or _gapped(s)))
+    return x
+
+
+@st.composite
+def one_rect(draw: st.DrawFn, gapped: bool = True) -> Inputs:
+    return (draw(rect(gapped)),), {}
+
+
+def _sym(x: Any) -> Any:
+    return x + td.swapaxes(x, -1, -2)
+
+
+def _eigh_td(x: Any) -> Any:
+    w, v = td.linalg.eigh(_sym(x))
+    return td.concatenate([td.expand_dims(w, -2), v * v[..., :1, :]], axis=-2)
+
+
+def _eigh_np(x: Any) -> Any:
+    w, v = np.linalg.eigh(x + np.swapaxes(x, -1, -2))
+    return np.concatenate([w[..., None, :], v * v[..., :1, :]], axis=-2)
+
+
+def _svd_td(x: Any) -> Any:
+    u, s, vh = td.linalg.svd(x, full_matrices=False)
+    paired_u = u * td.expand_dims(vh[..., :, 0], -2)
+    paired_vh = vh * td.expand_dims(u[..., 0, :], -1)
+    return td.concatenate(
+        [td.reshape(paired_u, (*x.shape[:-2], -1)), s, td.reshape(paired_vh, (*x.shape[:-2], -1))],
+        axis=-1,
+    )
+
+
+def _svd_np(x: Any) -> Any:
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    paired_u = u * vh[..., None, :, 0]
+    paired_vh = vh * u[..., 0, :, None]
+    lead = x.shape[:-2]
+    return np.concatenate([paired_u.reshape(*lead, -1), s, paired_vh.reshape(*lead, -1)], -1)
+
+
+def _qr_signs(q: Any, r: Any) -> Any:
+    # Q D and D R with D = sign(diag R): the factorisation with a positive diagonal, which is
+    # unique; D is piecewise constant, taken from the values.
+    d = np.sign(np.diagonal(np.asarray(r), axis1=-2, axis2=-1))
+    return q * d[..., None, :], r * d[..., :, None]
+
+
+def _qr_td(x: Any) -> Any:
+    q, r = td.linalg.qr(x)
+    q, r = _qr_signs(q, r)
+    lead = x.shape[:-2]
+    return td.concatenate([td.reshape(q, (*lead, -1)), td.reshape(r, (*lead, -1))], axis=-1)
+
+
+def _qr_np(x: Any) -> Any:
+    q, r = _qr_signs(*np.linalg.qr(x))
+    lead = x.shape[:-2]
+    return np.concatenate([q.reshape(*lead, -1), r.reshape(*lead, -1)], axis=-1)
+
+
+@st.composite
+def qr_inputs(draw: st.DrawFn) -> Inputs:
+    x = draw(rect(False))
+    k = min(x.shape[-2:])
+    # A wide x's Q comes from its leading square block, which must be invertible.
+    assume(np.all(np.linalg.svd(x[..., :, :k], compute_uv=False) > 10 * MARGIN))
+    return (x,), {}
+
+
+@st.composite
+def lstsq_inputs(draw: st.DrawFn) -> Inputs:
+    m = draw(st.integers(2, 4))
+    n = draw(st.integers(1, m))
+    a = draw(arr((m, n), floats(-1, 1)))
+    assume(np.linalg.svd(a, compute_uv=False).min() > 10 * MARGIN)
+    b = draw(arr((m,) if draw(st.booleans()) else (m, draw(size))))
+    return (a, b), {}
+
+
+def _lstsq_td(a: Any, b: Any) -> Any:
+    x, res, _, s = td.linalg.lstsq(a, b)
+    return td.concatenate([td.reshape(x, (-1,)), res, s])
+
+
+def _lstsq_np(a: Any, b: Any) -> Any:
+    x, res, _, s = np.linalg.lstsq(a, b)
+    return np.concatenate([x.reshape(-1), res, s])
+
+
+@st.composite
+def multi_dot_inputs(draw: st.DrawFn) -> Inputs:
+    dims = draw(st.lists(st.integers(1, 3), min_size=3, max_size=5))
+    mats = [draw(arr((dims[i], dims[i + 1]))) for i in range(len(dims) - 1)]
+    if draw(st.booleans()):
+        mats[0] = mats[0][0]
+    if draw(st.booleans()):
+        mats[-1] = mats[-1][:, 0]
+    return tuple(mats), {}
+
+
+@st.composite
+def spectral_norm_inputs(draw: st.DrawFn) -> Inputs:
+    x = draw(rect())
+    return (x,), {"ord": draw(st.sampled_from(("nuc", 2, -2))), "axis": (-2, -1)}
+
+
+@st.composite
+def new_norm_inputs(draw: st.DrawFn, matrix: bool) -> Inputs:
+    if matrix:
+        x = draw(arr(tdt.shapes(2, 3, max_side=3), away([0.0])))
+        return (x,), {"ord": draw(st.sampled_from(SMOOTH_MATRIX_ORDS[1:])), "keepdims": True}
+    x = draw(arr(tdt.shapes(1, 3, max_side=3), away([0.0])))
+    axis = draw(st.none() | st.integers(-x.ndim, x.ndim - 1))
+    return (x,), {
+        "axis": axis,
+        "ord": draw(st.sampled_from((2, 3))),
+        "keepdims": draw(st.booleans()),
+    }
+
+
 ROWS: tuple[OpCase, ...] = (
+    OpCase("linalg.eigh", _eigh_td, _eigh_np, symmetric_inputs(), "x + x^T, distinct eigenvalues"),
+    OpCase(
+        "linalg.eigvalsh",
+        lambda x: td.linalg.eigvalsh(_sym(x)),
+        lambda x: np.linalg.eigvalsh(x + np.swapaxes(x, -1, -2)),
+        symmetric_inputs(),
+        "x + x^T, distinct eigenvalues",
+    ),
+    OpCase("linalg.svd", _svd_td, _svd_np, one_rect(), "full rank, distinct singular values"),
+    OpCase(
+        "linalg.svdvals",
+        _op("linalg.svdvals"),
+        lambda x: np.linalg.svd(x, compute_uv=False),
+        one_rect(),
+        "full rank, distinct singular values",
+    ),
+    OpCase("linalg.qr", _qr_td, _qr_np, qr_inputs(), "full rank; a wide x's leading block too"),
+    OpCase("linalg.pinv", _op("linalg.pinv"), np.linalg.pinv, one_rect(False), "full rank"),
+    OpCase("linalg.lstsq", _lstsq_td, _lstsq_np, lstsq_inputs(), "a of full column rank"),
+    OpCase(
+        "linalg.multi_dot",
+        lambda *ms: td.linalg.multi_dot(ms),
+        lambda *ms: np.linalg.multi_dot(ms),
+        multi_dot_inputs(),
+    ),
+    OpCase(
+        "linalg.norm[spectral]",
+        _op("linalg.norm"),
+        np.linalg.norm,
+        spectral_norm_inputs(),
+        "full rank, distinct singular values",
+    ),
+    OpCase(
+        "linalg.vector_norm",
+        _op("linalg.vector_norm"),
+        np.linalg.vector_norm,
+        new_norm_inputs(False),
+        "|x| >= MARGIN",
+    ),
+    OpCase(
+        "linalg.matrix_norm",
+        _op("linalg.matrix_norm"),
+        np.linalg.matrix_norm,
+        new_norm_inputs(True),
+        "|x| >= MARGIN",
+    ),
     OpCase("linalg.det", _op("linalg.det"), np.linalg.det, one_square(), "diagonally dominant"),
     OpCase(
         "linalg.slogdet",

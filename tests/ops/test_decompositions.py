@@ -94,3 +94,69 @@ def test_linalg_functions_are_numpy_linalg_in_the_numpy_namespace() -> None:
 
     assert tnp.linalg.det is td.linalg.det
     assert tnp.linalg.solve is td.linalg.solve
+
+
+# ----- decompositions -----
+
+
+def test_eigh_gradient_at_repeated_eigenvalues_raises_for_vectors_only() -> None:
+    eye = td.tensor(np.eye(3))
+    # The eigenvalues alone are differentiable at a repeat (their sum is the trace) ...
+    g = td.grad(lambda a: td.sum(td.linalg.eigh(a).eigenvalues))(eye)
+    np.testing.assert_allclose(g.numpy(), np.eye(3))
+    # ... the eigenvectors are not unique there: LinAlgError, not infinities.
+    with pytest.raises(LinAlgError, match="eigh: the gradient is undefined at repeated eigen"):
+        td.grad(lambda a: td.sum(td.linalg.eigh(a).eigenvectors ** 3))(eye)
+
+
+def test_svd_full_matrices_extra_vectors_have_no_gradient() -> None:
+    a = td.tensor(np.arange(6.0).reshape(3, 2) + np.eye(3, 2))
+    u, s, vh = td.linalg.svd(a)  # NumPy's default full_matrices=True
+    assert u.shape == (3, 3) and s.shape == (2,) and vh.shape == (2, 2)
+    np.testing.assert_allclose(
+        td.grad(lambda x: td.sum(td.linalg.svd(x).S))(a).numpy().shape, (3, 2)
+    )
+    with pytest.raises(LinAlgError, match="full_matrices=True .* use full_matrices=False"):
+        td.grad(lambda x: td.sum(td.linalg.svd(x).U ** 3))(a)
+
+
+def test_svd_vectors_at_a_zero_singular_value_raise() -> None:
+    a = td.tensor([[1.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(LinAlgError, match="svd: .* zero singular value"):
+        td.grad(lambda x: td.sum(td.linalg.svd(x, full_matrices=False).U ** 3))(a)
+
+
+def test_qr_bad_modes() -> None:
+    with pytest.raises(ValueError, match="qr: mode must be 'reduced', 'complete' or 'r'; got 'x'"):
+        td.linalg.qr(np.eye(2), mode="x")
+    with pytest.raises(NotImplementedError, match="qr: mode='complete' of a tall matrix"):
+        td.linalg.qr(np.ones((3, 2)) + np.eye(3, 2), mode="complete")
+    r = td.linalg.qr(np.eye(2) * 2, mode="r")
+    np.testing.assert_allclose(np.abs(r.numpy()), np.eye(2) * 2)
+
+
+def test_bad_arguments_name_the_op() -> None:
+    with pytest.raises(ValueError, match="eigh: UPLO must be 'L' or 'U'; got 'X'"):
+        td.linalg.eigh(np.eye(2), UPLO="X")
+    with pytest.raises(LinAlgError, match="eigvalsh: the last 2 dimensions"):
+        td.linalg.eigvalsh(np.ones((2, 3)))
+    with pytest.raises(LinAlgError, match="svd: 1-dimensional"):
+        td.linalg.svd(np.ones(3))
+    with pytest.raises(ValueError, match="pinv: give rcond or rtol, not both"):
+        td.linalg.pinv(np.eye(2), rcond=1e-3, rtol=1e-3)
+    with pytest.raises(LinAlgError, match=r"lstsq: .* got a \(3, 2\), b \(2,\)"):
+        td.linalg.lstsq(np.ones((3, 2)), np.ones(2))
+    with pytest.raises(ValueError, match="multi_dot: expecting at least two arrays; got 1"):
+        td.linalg.multi_dot([np.eye(2)])
+    with pytest.raises(LinAlgError, match="multi_dot: arrays must be 2-D"):
+        td.linalg.multi_dot([np.eye(2), np.ones((2, 2, 2)), np.eye(2)])
+    with pytest.raises(ValueError, match=r"matrix_norm: x must be at least 2-D; got shape \(3,\)"):
+        td.linalg.matrix_norm(np.ones(3))
+
+
+def test_results_carry_numpys_field_names() -> None:
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    assert td.linalg.eigh(a)._fields == np.linalg.eigh(a)._fields
+    assert td.linalg.svd(a)._fields == np.linalg.svd(a)._fields
+    assert td.linalg.qr(a)._fields == np.linalg.qr(a)._fields
+    assert td.linalg.slogdet(a)._fields == np.linalg.slogdet(a)._fields
