@@ -102,7 +102,27 @@ def _float(op: str, a: TensorLike) -> Tensor:
 
 # ----- inv, det, slogdet -----
 
-_inv = primitive("inv", arity=1)(np.linalg.inv)
+
+def _inverse(a: Any) -> Any:
+    """np.linalg.inv, through Cholesky (LAPACK potrf + potri, about 2x faster than LU) for a
+    single symmetric positive-definite matrix when SciPy is installed: kernels, covariances
+    and Hessians are, and the slogdet and solve gradients invert them."""
+    if a.ndim == 2 and a.shape[0] > 16 and a.dtype.kind == "f" and np.array_equal(a, a.T):
+        try:
+            from scipy.linalg import get_lapack_funcs  # type: ignore[import-untyped]
+        except ImportError:
+            return np.linalg.inv(a)
+        potrf, potri = get_lapack_funcs(("potrf", "potri"), (a,))
+        c, info = potrf(a, lower=True)
+        if info == 0:
+            c, info = potri(c, lower=True)
+            if info == 0:
+                low = np.tril(c)
+                return low + np.tril(c, -1).T
+    return np.linalg.inv(a)
+
+
+_inv = primitive("inv", arity=1)(_inverse)
 _inv.defvjp(lambda g, out, a: -matmul(_mT(out), matmul(g, _mT(out))))
 
 
@@ -130,8 +150,15 @@ def det(a: TensorLike) -> Tensor:
     return _det.bind(t)
 
 
-_logabsdet = primitive("slogdet", arity=1)(lambda a: np.linalg.slogdet(a)[1])
-_logabsdet.defvjp(lambda g, out, a: multiply(expand_dims(g, (-1, -2)), _mT(inv(a))))
+@primitive("slogdet", arity=1)
+def _slogdet(a: Any) -> Any:
+    # Packed as (..., 2): [sign, logabsdet], so one factorisation gives both.
+    sign, logabsdet = np.linalg.slogdet(a)
+    return np.stack([sign, logabsdet], axis=-1)
+
+
+# Only logabsdet has a gradient (the sign is piecewise constant): A^-T.
+_slogdet.defvjp(lambda g, out, a: multiply(expand_dims(g[..., 1], (-1, -2)), _mT(inv(a))))
 
 
 def slogdet(a: TensorLike) -> SlogdetResult:
@@ -141,8 +168,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     """
     t = _float("slogdet", a)
     _square("slogdet", t)
-    sign = np.linalg.slogdet(t.numpy())[0]
-    return SlogdetResult(as_tensor(np.asarray(sign)), _logabsdet.bind(t))
+    packed = _slogdet.bind(t)
+    return SlogdetResult(as_tensor(packed.numpy()[..., 0]), packed[..., 1])
 
 
 # ----- solve -----

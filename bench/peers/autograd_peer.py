@@ -81,3 +81,16 @@ def hvp(p: Problem, v: Sequence[Array]) -> Callable[[], list[Array]]:
         return list(h(params))
 
     return run
+
+
+def gp_step(p: Any) -> Callable[[], tuple[Array, list[Array]]]:
+    from ..workloads._gp import nll
+
+    eye = np.eye(p.y.shape[0])
+    vg = value_and_grad(lambda th: nll(anp, anp.linalg, th, p.sqdist, p.y, eye))
+
+    def run() -> tuple[Array, list[Array]]:
+        value, g = vg(p.theta)
+        return np.asarray(value), [np.asarray(g)]
+
+    return run

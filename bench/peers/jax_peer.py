@@ -82,3 +82,17 @@ def hvp(p: Problem, v: Sequence[Array]) -> Callable[[], list[Array]]:
         return [np.asarray(hi) for hi in h]
 
     return run
+
+
+def gp_step(p: Any) -> Callable[[], tuple[Array, list[Array]]]:
+    from ..workloads._gp import nll
+
+    sqdist, y, eye = jnp.asarray(p.sqdist), jnp.asarray(p.y), jnp.eye(p.y.shape[0])
+    vg = jax.value_and_grad(lambda th: nll(jnp, jnp.linalg, th, sqdist, y, eye))
+    theta = jnp.asarray(p.theta)
+
+    def run() -> tuple[Array, list[Array]]:
+        value, g = vg(theta)
+        return np.asarray(value), [np.asarray(g)]
+
+    return run

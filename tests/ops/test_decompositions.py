@@ -160,3 +160,18 @@ def test_results_carry_numpys_field_names() -> None:
     assert td.linalg.svd(a)._fields == np.linalg.svd(a)._fields
     assert td.linalg.qr(a)._fields == np.linalg.qr(a)._fields
     assert td.linalg.slogdet(a)._fields == np.linalg.slogdet(a)._fields
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inv_of_symmetric_matrices_matches_numpy_on_every_path(dtype: type) -> None:
+    # n > 16 and symmetric: positive definite goes through Cholesky (with SciPy), indefinite
+    # falls back to LU; both must equal NumPy's inverse.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 20))
+    for a in (x @ x.T + 20 * np.eye(20), x + x.T):
+        a = a.astype(dtype)
+        got = td.linalg.inv(a).numpy()
+        assert got.dtype == dtype
+        np.testing.assert_allclose(
+            got, np.linalg.inv(a), rtol=1e-3 if dtype == np.float32 else 1e-9
+        )
