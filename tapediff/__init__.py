@@ -20,5 +20,6 @@ from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
+from . import nn as nn
 
 __version__ = "0.1.0"
