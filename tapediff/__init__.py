@@ -18,8 +18,10 @@ from .ops.linalg import *  # noqa: F403
 from .ops.nn import *  # noqa: F403
 from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
+from .ops.stats import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
+from . import linalg as linalg
 from . import nn as nn
 
 __version__ = "0.1.0"

@@ -134,7 +134,8 @@ _asarray = np.asarray
 _new = object.__new__
 _generic = np.generic
 # NumPy's exceptions from a forward that bind names the op in (the type is kept).
-_FORWARD_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
+# AttributeError: NumPy object loops call a method on each element (np.hypot(None, None)).
+_FORWARD_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError, AttributeError)
 
 
 def bind(prim: Primitive, *args: Any, **params: Any) -> Tensor:

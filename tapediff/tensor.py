@@ -602,6 +602,7 @@ from .ops import indexing as _ix  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
 from .ops import reductions as _rd  # noqa: E402
 from .ops import shape as _sh  # noqa: E402
+from .ops import stats as _st  # noqa: E402
 from .ops import ufuncs as _uf  # noqa: E402
 
 
@@ -802,6 +803,8 @@ _FUNCTIONS: dict[Any, Any] = {
         (_ew, "where clip round"),
         (_ix, "take"),
         (_uf, "sinc nan_to_num"),
+        (_st, "nansum nanmean average median quantile percentile nanmedian nanquantile"),
+        (_st, "nanpercentile"),
     )
     for name in names.split()
 }

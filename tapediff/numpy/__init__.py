@@ -25,13 +25,23 @@ from ..ops import indexing as _indexing
 from ..ops import linalg as _linalg
 from ..ops import reductions as _reductions
 from ..ops import shape as _shape
+from ..ops import stats as _stats
 from ..ops import ufuncs as _ufuncs
 from ..tensor import as_tensor as _as_tensor
 from ..tensor import tensor as _tensor
 from ._namespace import overlay as _overlay
 
 # Every tapediff.ops module of NumPy-named functions (a test checks none is missing).
-OPS_MODULES = (_constructors, _elementwise, _indexing, _linalg, _reductions, _shape, _ufuncs)
+OPS_MODULES: tuple[Any, ...] = (
+    _constructors,
+    _elementwise,
+    _indexing,
+    _linalg,
+    _reductions,
+    _shape,
+    _ufuncs,
+)
+OPS_MODULES += (_stats,)
 _overlay(globals(), _np, *OPS_MODULES)
 
 
@@ -45,6 +55,11 @@ def asarray(a: Any, dtype: Any = None) -> Any:
     t = _as_tensor(a)
     return t if dtype is None or _np.dtype(dtype) == t.dtype else t.astype(dtype)
 
+
+# The overlay copied NumPy's own submodules under these names, and `from . import` would then
+# bind those instead of loading ours.
+for _sub in ("fft", "linalg", "random"):
+    globals().pop(_sub, None)
 
 from . import fft as fft  # noqa: E402
 from . import linalg as linalg  # noqa: E402

@@ -21,7 +21,7 @@ import numpy as np
 from ..tensor import Axis, Tensor, TensorLike, _wrap, operand
 from ._axes import axis_index, axis_tuple
 from ._primitive import primitive, value_of
-from .elementwise import equal, exp, not_equal, square, where
+from .elementwise import absolute, equal, exp, log, not_equal, square, where
 from .shape import broadcast_to, reshape
 
 __all__ = [
@@ -224,11 +224,48 @@ def _finite_or_zero(t: Tensor) -> Tensor:
     return where(equal(t, -np.inf), 0.0, t)
 
 
-def logsumexp(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """``log(sum(exp(a)))`` over the given axes, computed without overflow
-    (scipy.special.logsumexp)."""
+def logsumexp(
+    a: TensorLike,
+    axis: Axis = None,
+    b: TensorLike | None = None,
+    keepdims: bool = False,
+    return_sign: bool = False,
+) -> Any:
+    """``log(sum(b * exp(a)))`` over the given axes, computed without overflow
+    (scipy.special.logsumexp); differentiable in ``a`` and ``b``."""
     t = operand(a, "logsumexp")
-    return _logsumexp.bind(t, axis=_axes("logsumexp", t, axis), keepdims=keepdims)
+    if b is None and not return_sign:
+        return _logsumexp.bind(t, axis=_axes("logsumexp", t, axis), keepdims=keepdims)
+    scale = operand(1.0 if b is None else b, "logsumexp")
+    try:
+        shape = np.broadcast_shapes(t.shape, scale.shape)
+    except ValueError:
+        raise ValueError(
+            f"logsumexp: b of shape {scale.shape} does not broadcast against a of shape {t.shape}"
+        ) from None
+    if shape != t.shape:
+        t = broadcast_to(t, shape)
+    axes = _axes("logsumexp", t, axis)
+    # The shift is a constant (its derivative cancels exactly), so it is taken by value.
+    arr = value_of(t)
+    shift = np.max(arr, axis=axes, keepdims=True, initial=-np.inf) if arr.size else arr
+    shift = np.where(np.isfinite(shift), shift, 0).astype(t.dtype if t.dtype.kind == "f" else float)
+    total = sum(scale * exp(t - _wrap(shift)), axis=axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if return_sign:
+            out = log(absolute(total)) + _wrap(shift)
+            sgn = _wrap(np.sign(value_of(total)))
+        else:
+            out = log(total) + _wrap(shift)
+    if not keepdims:
+        out = reshape(out, _reduced_shape(t.shape, axes))
+        if return_sign:
+            sgn = reshape(sgn, _reduced_shape(t.shape, axes))
+    return (out, sgn) if return_sign else out
+
+
+def _reduced_shape(shape: tuple[int, ...], axes: _Axes) -> tuple[int, ...]:
+    return () if axes is None else tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
 # ----- any, all: boolean results, no VJP, never recorded -----
