@@ -85,14 +85,19 @@ def test_conv2d_forward_and_gradcheck(
     )
 
 
-def test_conv2d_second_order() -> None:
+@pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
+def test_conv2d_second_order(fmt: str) -> None:
     x, w = RNG.normal(size=(1, 2, 5, 5)), RNG.normal(size=(2, 2, 2, 2))
+    if fmt == "NHWC":
+        x = x.transpose(0, 2, 3, 1)
 
     def grads(x: td.Tensor, w: td.Tensor) -> list[td.Tensor]:
         with td.Tape() as tape:
             tape.watch(x)
             tape.watch(w)
-            y = td.sum(td.tanh(nn.conv2d(x, w, stride=2, padding=1, dilation=(1, 2))))
+            y = td.sum(
+                td.tanh(nn.conv2d(x, w, stride=2, padding=1, dilation=(1, 2), data_format=fmt))
+            )
         return list(tape.gradient(y, [x, w]))
 
     gradcheck(grads, [x, w])
@@ -139,42 +144,84 @@ def test_conv2d_errors() -> None:
 
 
 def pool_ref(
-    x: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int], op: str
+    x: np.ndarray,
+    k: tuple[int, int],
+    s: tuple[int, int],
+    p: tuple[int, int],
+    d: tuple[int, int],
+    op: str,
 ) -> np.ndarray:
+    """Direct-loop pooling; padding is -inf for max, zeros (counted) for avg."""
     fill = -np.inf if op == "max" else 0.0
     xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=fill)
-    ho = (xp.shape[2] - k[0]) // s[0] + 1
-    wo = (xp.shape[3] - k[1]) // s[1] + 1
+    span = ((k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1)
+    ho = (xp.shape[2] - span[0]) // s[0] + 1
+    wo = (xp.shape[3] - span[1]) // s[1] + 1
     out = np.zeros((*x.shape[:2], ho, wo))
-    for i in range(ho):
-        for j in range(wo):
-            win = xp[:, :, i * s[0] : i * s[0] + k[0], j * s[1] : j * s[1] + k[1]]
-            out[:, :, i, j] = win.max(axis=(2, 3)) if op == "max" else win.mean(axis=(2, 3))
+    for n in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            for i in range(ho):
+                for j in range(wo):
+                    taps = [
+                        xp[n, c, i * s[0] + a * d[0], j * s[1] + b * d[1]]
+                        for a in range(k[0])
+                        for b in range(k[1])
+                    ]
+                    out[n, c, i, j] = max(taps) if op == "max" else sum(taps) / len(taps)
     return out
 
 
-POOL_CASES = [((2, 2), None, 0), ((3, 3), 2, 1), ((3, 2), (1, 2), (1, 0)), ((2, 3), 1, (0, 1))]
+POOL_CASES = [
+    # kernel, stride, padding, dilation
+    ((2, 2), None, 0, 1),
+    ((3, 3), 2, 1, 1),
+    ((3, 2), (1, 2), (1, 0), 1),
+    ((2, 3), 1, (0, 1), 1),
+    ((2, 2), 1, 1, 2),
+    ((3, 2), (2, 1), (2, 1), (2, 3)),
+]
 
 
-@pytest.mark.parametrize(("kernel", "stride", "padding"), POOL_CASES)
+@pytest.mark.parametrize(("kernel", "stride", "padding", "dilation"), POOL_CASES)
 @pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
 @pytest.mark.parametrize("op", ["max", "avg"])
 def test_pool_forward_and_gradcheck(
-    kernel: tuple[int, int], stride: object, padding: object, fmt: str, op: str
+    kernel: tuple[int, int], stride: object, padding: object, dilation: object, fmt: str, op: str
 ) -> None:
     cls = nn.MaxPool2D if op == "max" else nn.AvgPool2D
-    layer = cls(kernel, stride, padding, data_format=fmt)  # type: ignore[arg-type]
+    layer = cls(kernel, stride, padding, data_format=fmt, dilation=dilation)  # type: ignore[arg-type]
     # Distinct values, well apart, so the max never ties within finite-difference steps.
     x = RNG.permutation(2 * 3 * 6 * 7).reshape(2, 3, 6, 7) * 0.01
     s = kernel if stride is None else (stride, stride) if isinstance(stride, int) else stride
     p = (padding, padding) if isinstance(padding, int) else padding
-    ref = pool_ref(x, kernel, s, p, op)  # type: ignore[arg-type]
+    d = (dilation, dilation) if isinstance(dilation, int) else dilation
+    ref = pool_ref(x, kernel, s, p, d, op)  # type: ignore[arg-type]
     xin = x if fmt == "NCHW" else x.transpose(0, 2, 3, 1)
     got = layer(xin).numpy()
     if fmt == "NHWC":
         got = got.transpose(0, 3, 1, 2)
     np.testing.assert_allclose(got, ref, rtol=1e-12)
     gradcheck(lambda x: layer(x), [xin])
+
+
+def test_avg_pool_second_order() -> None:
+    x = RNG.normal(size=(1, 2, 5, 5))
+    gradcheck(
+        lambda x: td.grad(lambda t: td.sum(td.sin(nn.avg_pool2d(t, 2, 1, 1, dilation=2))))(x),
+        [x],
+    )
+
+
+def test_max_pool_padding_ties_with_minus_inf() -> None:
+    # An input -inf ties the -inf padding: the result is -inf and the gradient goes to the input.
+    x = np.full((1, 1, 2, 2), -np.inf)
+    x[0, 0, 1, 1] = 0.0
+    y = nn.max_pool2d(x, 2, 1, 1)
+    assert y.shape == (1, 1, 3, 3) and y.numpy()[0, 0, 0, 0] == -np.inf
+    v = td.Variable(x)
+    with td.Tape() as tape:
+        out = td.sum(nn.max_pool2d(v, 2, 1, 1)[..., 2, 2])
+    np.testing.assert_array_equal(np.asarray(tape.gradient(out, v)), [[[[0, 0], [0, 1]]]])
 
 
 def test_pool_errors() -> None:
@@ -185,8 +232,17 @@ def test_pool_errors() -> None:
         nn.MaxPool2D(2)(np.ones((3, 4)))
     with pytest.raises(
         ValueError,
-        match=r"AvgPool2D: padding \(2, 2\) must be at most half the kernel size \(3, 3\)",
+        match=r"AvgPool2D: padding \(2, 2\) must be at most half the \(dilated\) kernel span "
+        r"\(3, 3\)",
     ):
         nn.AvgPool2D(3, padding=2)
+    with pytest.raises(
+        ValueError, match=r"MaxPool2D: input of shape \(1, 1, 1, 1\) leaves a window wholly"
+    ):
+        nn.MaxPool2D(2, stride=1, padding=2, dilation=3)(np.ones((1, 1, 1, 1)))
+    with pytest.raises(
+        ValueError, match="MaxPool2D: dilation must be an int >= 1 or a pair of them; got 0"
+    ):
+        nn.MaxPool2D(2, dilation=0)
     with pytest.raises(ValueError, match=r"MaxPool2D: input of shape \(1, 1, 1, 5\) is too small"):
         nn.MaxPool2D(2)(np.ones((1, 1, 1, 5)))

@@ -230,6 +230,18 @@ def test_bce_with_logits_is_stable() -> None:
     )
 
 
+def test_cross_entropy_from_logits_is_stable() -> None:
+    z = np.array([[1000.0, -1000.0, 0.0], [-800.0, 900.0, 3.0]])
+    labels = np.array([0, 2])
+    np.testing.assert_allclose(
+        losses.cross_entropy(z, labels, reduction="none").numpy(), [0.0, 897.0], atol=1e-12
+    )
+    v = td.Variable(z)
+    with td.Tape() as tape:
+        y = losses.cross_entropy(v, labels, reduction="sum")
+    np.testing.assert_allclose(np.asarray(tape.gradient(y, v)), [[0, 0, 0], [0, 1, -1]], atol=1e-12)
+
+
 def test_loss_errors() -> None:
     with pytest.raises(
         ValueError,
