@@ -11,3 +11,4 @@ from .linear import *  # noqa: F403
 from .module import *  # noqa: F403
 from .norm import *  # noqa: F403
 from .pool import *  # noqa: F403
+from .recurrent import *  # noqa: F403
