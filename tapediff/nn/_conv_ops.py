@@ -28,27 +28,45 @@ def _windows(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
     return v[:, :, :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
 
 
+def _cols(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
+    """im2col: the windows of ``x`` as a (N * Ho * Wo, C * kh * kw) matrix (one copy)."""
+    v = _windows(x, kernel, stride, dilation).transpose(0, 2, 3, 1, 4, 5)
+    return v.reshape(-1, x.shape[1] * kernel[0] * kernel[1])
+
+
+def _rows(g: Array) -> Array:
+    """A cotangent (N, O, Ho, Wo) as the (N * Ho * Wo, O) matrix matching :func:`_cols`."""
+    return g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
+
+
+# Plain 2-d matmuls on explicit im2col matrices: tensordot on the 6-d window view transposed
+# and copied its operands on every call, about twice the cost of building the matrix once.
 @primitive("conv2d")
 def _conv(x: Array, w: Array, *, stride: Pair, dilation: Pair) -> Array:
-    cols = _windows(x, (w.shape[2], w.shape[3]), stride, dilation)
-    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, Ho, Wo, O)
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+    o, _, kh, kw = w.shape
+    cols = _cols(x, (kh, kw), stride, dilation)
+    v = _windows(x[:1, :1], (kh, kw), stride, dilation)
+    # A contiguous w.T: matmul with the transposed (C * kh * kw, O) view misses BLAS for
+    # small C * kh * kw and was 8x slower here.
+    wt = np.ascontiguousarray(w.reshape(o, -1).T)
+    out = (cols @ wt).reshape(x.shape[0], v.shape[2], v.shape[3], o)
+    return out.transpose(0, 3, 1, 2)  # NCHW view of the NHWC product: no copy
 
 
 @primitive("conv2d_input_grad")
 def _conv_dx(
     g: Array, w: Array, *, x_shape: tuple[int, ...], stride: Pair, dilation: Pair
 ) -> Array:
-    kh, kw = w.shape[2], w.shape[3]
-    ho, wo = g.shape[2], g.shape[3]
-    cols = np.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
+    o, c, kh, kw = w.shape
+    n, _, ho, wo = g.shape
+    cols = (_rows(g) @ w.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
     dx = np.zeros(x_shape, dtype=np.result_type(g, w))
     for i in range(kh):
         r = i * dilation[0]
         for j in range(kw):
-            c = j * dilation[1]
+            col = j * dilation[1]
             rows = slice(r, r + (ho - 1) * stride[0] + 1, stride[0])
-            columns = slice(c, c + (wo - 1) * stride[1] + 1, stride[1])
+            columns = slice(col, col + (wo - 1) * stride[1] + 1, stride[1])
             dx[:, :, rows, columns] += cols[..., i, j].transpose(0, 3, 1, 2)
     return dx
 
@@ -57,8 +75,8 @@ def _conv_dx(
 def _conv_dw(
     x: Array, g: Array, *, w_shape: tuple[int, ...], stride: Pair, dilation: Pair
 ) -> Array:
-    cols = _windows(x, (w_shape[2], w_shape[3]), stride, dilation)
-    return np.tensordot(g, cols, axes=([0, 2, 3], [0, 2, 3]))  # (O, C, kh, kw)
+    cols = _cols(x, (w_shape[2], w_shape[3]), stride, dilation)
+    return (cols.T @ _rows(g)).T.reshape(w_shape)
 
 
 def conv(x: Any, w: Any, stride: Pair, dilation: Pair) -> Tensor:
