@@ -45,11 +45,12 @@ def _rows(g: Array) -> Array:
 def _conv(x: Array, w: Array, *, stride: Pair, dilation: Pair) -> Array:
     o, _, kh, kw = w.shape
     cols = _cols(x, (kh, kw), stride, dilation)
-    v = _windows(x[:1, :1], (kh, kw), stride, dilation)
+    ho = (x.shape[2] - (kh - 1) * dilation[0] - 1) // stride[0] + 1
+    wo = (x.shape[3] - (kw - 1) * dilation[1] - 1) // stride[1] + 1
     # A contiguous w.T: matmul with the transposed (C * kh * kw, O) view misses BLAS for
     # small C * kh * kw and was 8x slower here.
     wt = np.ascontiguousarray(w.reshape(o, -1).T)
-    out = (cols @ wt).reshape(x.shape[0], v.shape[2], v.shape[3], o)
+    out: Array = (cols @ wt).reshape(x.shape[0], ho, wo, o)
     return out.transpose(0, 3, 1, 2)  # NCHW view of the NHWC product: no copy
 
 
