@@ -1,7 +1,9 @@
-"""The 2-D convolution primitives: a "valid" NCHW convolution with stride and dilation, and the
-two products that make up its gradient.
+"""The 2-D convolution primitives: a "valid" convolution with stride and dilation of an NCHW
+input giving an NHWC output, and the two products that make up its gradient.
 
-``conv(x, w)`` is im2col through ``sliding_window_view`` and one ``tensordot``. Its VJPs are
+``conv(x, w)`` is im2col through ``sliding_window_view`` and one matmul; its natural result is
+channels-last (N, Ho, Wo, O), kept that way so a bias adds along the contiguous last axis and
+NHWC needs no transpose (NCHW takes a free transposed view). Its VJPs are
 ``conv_dx(g, w)`` (the transposed convolution, shaped like ``x``) and ``conv_dw(x, g)`` (the
 correlation of input and cotangent, shaped like ``w``). All three are bilinear, and each one's
 VJPs are again the other two, so the set is closed under differentiation: second and higher
@@ -35,8 +37,8 @@ def _cols(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
 
 
 def _rows(g: Array) -> Array:
-    """A cotangent (N, O, Ho, Wo) as the (N * Ho * Wo, O) matrix matching :func:`_cols`."""
-    return g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
+    """A cotangent (N, Ho, Wo, O) as the (N * Ho * Wo, O) matrix matching :func:`_cols`."""
+    return g.reshape(-1, g.shape[3])
 
 
 # Plain 2-d matmuls on explicit im2col matrices: tensordot on the 6-d window view transposed
@@ -51,7 +53,7 @@ def _conv(x: Array, w: Array, *, stride: Pair, dilation: Pair) -> Array:
     # small C * kh * kw and was 8x slower here.
     wt = np.ascontiguousarray(w.reshape(o, -1).T)
     out: Array = (cols @ wt).reshape(x.shape[0], ho, wo, o)
-    return out.transpose(0, 3, 1, 2)  # NCHW view of the NHWC product: no copy
+    return out
 
 
 @primitive("conv2d_input_grad")
@@ -59,7 +61,7 @@ def _conv_dx(
     g: Array, w: Array, *, x_shape: tuple[int, ...], stride: Pair, dilation: Pair
 ) -> Array:
     o, c, kh, kw = w.shape
-    n, _, ho, wo = g.shape
+    n, ho, wo, _ = g.shape
     cols = (_rows(g) @ w.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
     dx = np.zeros(x_shape, dtype=np.result_type(g, w))
     for i in range(kh):
@@ -81,7 +83,7 @@ def _conv_dw(
 
 
 def conv(x: Any, w: Any, stride: Pair, dilation: Pair) -> Tensor:
-    """Valid NCHW cross-correlation (as PyTorch's conv) of ``x`` with ``w`` (O, C, kh, kw)."""
+    """Valid cross-correlation (as PyTorch's conv) of NCHW ``x`` with ``w``; NHWC result."""
     return _conv.bind(x, w, stride=stride, dilation=dilation)
 
 

@@ -16,7 +16,6 @@ from ._spatial import (
     PaddingArg,
     check_fits,
     data_format,
-    from_nchw,
     pad_width_nchw,
     padding_arg,
     pads,
@@ -61,7 +60,7 @@ def _conv2d(
     w_shape = np.shape(weight)
     if len(w_shape) != 4:
         raise ValueError(f"{layer}: weight must be 4-d (out, in, kh, kw); got shape {w_shape}")
-    o, c, kh, kw = w_shape
+    _, c, kh, kw = w_shape
     s = pair(layer, "stride", stride)
     d = pair(layer, "dilation", dilation)
     pad = padding_arg(layer, padding)
@@ -72,10 +71,10 @@ def _conv2d(
     check_fits(layer, (t.shape[2] + pt + pb, t.shape[3] + pl + pr), span, np.shape(x))
     if pt or pb or pl or pr:
         t = td.pad(t, pad_width_nchw((pt, pb), (pl, pr)))
-    y = conv(t, weight, s, d)
+    y = conv(t, weight, s, d)  # NHWC
     if bias is not None:
-        y = y + td.reshape(bias, (1, o, 1, 1))
-    return from_nchw(y, fmt)
+        y = y + bias
+    return y if fmt == "NHWC" else td.transpose(y, (0, 3, 1, 2))
 
 
 class Conv2D(Module):
