@@ -60,7 +60,9 @@ def _conv2d(
     w_shape = np.shape(weight)
     if len(w_shape) != 4:
         raise ValueError(f"{layer}: weight must be 4-d (out, in, kh, kw); got shape {w_shape}")
-    _, c, kh, kw = w_shape
+    o, c, kh, kw = w_shape
+    if bias is not None and np.shape(bias) != (o,):
+        raise ValueError(f"{layer}: bias must have shape ({o},); got shape {np.shape(bias)}")
     s = pair(layer, "stride", stride)
     d = pair(layer, "dilation", dilation)
     pad = padding_arg(layer, padding)

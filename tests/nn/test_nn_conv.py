@@ -131,6 +131,8 @@ def test_conv2d_errors() -> None:
         ValueError, match=r"expected input of shape \(N, H, W, 3\); got shape \(1, 3, 8, 8\)"
     ):
         nhwc(np.ones((1, 3, 8, 8)))
+    with pytest.raises(ValueError, match=r"conv2d: bias must have shape \(4,\); got shape \(3,\)"):
+        nn.conv2d(np.ones((1, 3, 4, 4)), np.ones((4, 3, 3, 3)), np.ones(3))
     with pytest.raises(ValueError, match="only groups=1"):
         nn.Conv2D(4, 4, 3, groups=2)
     with pytest.raises(
