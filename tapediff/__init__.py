@@ -22,5 +22,6 @@ from .ops.stats import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
 from . import linalg as linalg
+from . import nn as nn
 
 __version__ = "0.1.0"
