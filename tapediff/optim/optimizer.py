@@ -210,7 +210,13 @@ class Optimizer:
             return None
         cls = type(self).__name__
         var = self.variables[i]
-        arr = np.asarray(g._array if isinstance(g, Tensor) else g)
+        try:
+            arr = np.asarray(g._array if isinstance(g, Tensor) else g)
+        except ValueError as e:  # ragged nested lists
+            raise TypeError(
+                f"{cls}.step: the gradient for {self._label(i)} is not an array ({e}); nothing "
+                "was changed"
+            ) from None
         if arr.dtype.kind not in "iuf":
             raise TypeError(
                 f"{cls}.step: the gradient for {self._label(i)} must hold real numbers; got "

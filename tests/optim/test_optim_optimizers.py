@@ -411,6 +411,13 @@ def test_wrong_count_and_type_raise() -> None:
         match=r"Adam.step: the gradient for variable 0 must hold real numbers; got dtype complex128",
     ):
         opt.step([np.zeros(SHAPES[0], complex), None, None])
+    with pytest.raises(TypeError, match=r"Adam.step: the gradient for variable 1 is not an array"):
+        opt.step([None, [[1.0], [1.0, 2.0]], None])
+    with pytest.raises(
+        TypeError,
+        match=r"Adam.step: the gradient for variable 2 must hold real numbers; got dtype <U1",
+    ):
+        opt.step([None, None, "x"])
     with pytest.raises(KeyError, match=r"does not update"):
         opt.step({td.Variable(np.zeros(3)): np.zeros(3)})
     with pytest.raises(KeyError, match=r"keyed by name need an optimizer built from a Module"):
