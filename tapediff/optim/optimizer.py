@@ -43,17 +43,25 @@ class Optimizer:
 
     def __init__(self, params: Params, lr: LearningRate, skip_nonfinite: bool = False) -> None:
         cls = type(self).__name__
-        self.variables: list[Variable]
-        self.names: list[str] | None
-        self.variables, self.names = _collect(cls, params)
+        self._variables, self._names = _collect(cls, params)
         self.skip_nonfinite = bool(skip_nonfinite)
         self.step_count = 0
         self._schedule: Schedule | None = None
         self._lr = 0.0
         self.lr = lr  # validated by the setter
-        self._steps = [0] * len(self.variables)
-        self._slots: list[Slots] = [self._init_slots(v._array) for v in self.variables]
+        self._steps = [0] * len(self._variables)
+        self._slots: list[Slots] = [self._init_slots(v._array) for v in self._variables]
         self._built = True
+
+    @property
+    def variables(self) -> list[Variable]:
+        """The variables this optimizer updates, in the order ``step`` takes gradients."""
+        return list(self._variables)
+
+    @property
+    def names(self) -> list[str] | None:
+        """Their names (for a Module or a dict of named variables), else None."""
+        return None if self._names is None else list(self._names)
 
     # ----- the rule, given by subclasses -----
 
@@ -129,25 +137,25 @@ class Optimizer:
         for i, g in enumerate(arrays):
             if g is not None:
                 value, slots = self._update(
-                    self.variables[i]._array, g, self._slots[i], lr, self._steps[i] + 1
+                    self._variables[i]._array, g, self._slots[i], lr, self._steps[i] + 1
                 )
                 updates.append((i, value, slots))
         for i, value, slots in updates:
-            self.variables[i].assign(value)
+            self._variables[i].assign(value)
             self._slots[i] = slots
             self._steps[i] += 1
         self.step_count += 1
         return True
 
     def _label(self, i: int) -> str:
-        if self.names is not None:
-            return f"variable {i} ({self.names[i]!r})"
-        name = self.variables[i].name
+        if self._names is not None:
+            return f"variable {i} ({self._names[i]!r})"
+        name = self._variables[i].name
         return f"variable {i} (name {name!r})" if name is not None else f"variable {i}"
 
     def _checked_grads(self, grads: Any) -> list[Array | None]:
         cls = type(self).__name__
-        n = len(self.variables)
+        n = len(self._variables)
         items: list[Any]
         if isinstance(grads, Mapping):
             items = self._from_mapping(grads)
@@ -167,9 +175,9 @@ class Optimizer:
 
     def _from_mapping(self, grads: Mapping[Any, Any]) -> list[Any]:
         cls = type(self).__name__
-        by_id = {id(v): i for i, v in enumerate(self.variables)}
-        by_name = {name: i for i, name in enumerate(self.names or ())}
-        items: list[Any] = [None] * len(self.variables)
+        by_id = {id(v): i for i, v in enumerate(self._variables)}
+        by_name = {name: i for i, name in enumerate(self._names or ())}
+        items: list[Any] = [None] * len(self._variables)
         given: set[int] = set()
         for key, g in grads.items():
             if isinstance(key, Variable):
@@ -180,7 +188,7 @@ class Optimizer:
                         "this optimizer does not update; nothing was changed"
                     )
             elif isinstance(key, str):
-                if self.names is None:
+                if self._names is None:
                     raise KeyError(
                         f"{cls}.step: gradients keyed by name need an optimizer built from a "
                         f"Module or a dict of named variables; got key {key!r}"
@@ -188,7 +196,7 @@ class Optimizer:
                 found = by_name.get(key)
                 if found is None:
                     raise KeyError(
-                        f"{cls}.step: no variable named {key!r}; the names are {self.names}; "
+                        f"{cls}.step: no variable named {key!r}; the names are {self._names}; "
                         "nothing was changed"
                     )
                 i = found
@@ -209,7 +217,7 @@ class Optimizer:
         if g is None:
             return None
         cls = type(self).__name__
-        var = self.variables[i]
+        var = self._variables[i]
         try:
             arr = np.asarray(g._array if isinstance(g, Tensor) else g)
         except ValueError as e:  # ragged nested lists
@@ -232,7 +240,7 @@ class Optimizer:
     # ----- state -----
 
     def _prefix(self, i: int) -> str:
-        return self.names[i] if self.names is not None else str(i)
+        return self._names[i] if self._names is not None else str(i)
 
     def state_dict(self) -> dict[str, Array]:
         """Copies of the step counts and slots as NumPy arrays (saveable with ``np.savez``).
@@ -302,7 +310,7 @@ class Optimizer:
         hyper = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._fixed)
         lr = repr(self._schedule) if self._schedule is not None else repr(self._lr)
         return (
-            f"{type(self).__name__}({len(self.variables)} variables, lr={lr}"
+            f"{type(self).__name__}({len(self._variables)} variables, lr={lr}"
             + (f", {hyper}" if hyper else "")
             + ")"
         )

@@ -655,3 +655,12 @@ def test_load_state_dict_errors_change_nothing() -> None:
     _assert_unchanged(opt, snap)
     opt.load_state_dict(zeros)
     assert opt.step_count == 0
+
+
+def test_variables_and_names_are_copies() -> None:
+    model = _model()
+    opt = optim.SGD(model, lr=1.0)
+    opt.variables.append(td.Variable(np.zeros(1)))
+    opt.names.append("extra")  # type: ignore[union-attr]
+    assert len(opt.variables) == 4 and opt.names == [n for n, _ in model.named_parameters()]
+    opt.step([np.zeros(v.shape) for v in opt.variables])
