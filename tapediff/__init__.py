@@ -23,5 +23,6 @@ from .functional import *  # noqa: F403
 from . import random as random
 from . import linalg as linalg
 from . import nn as nn
+from . import optim as optim
 
 __version__ = "0.1.0"
