@@ -108,7 +108,7 @@ def _solve_triangular_vjp(
 ) -> list[Any]:
     # x = op(T)^-1 b: b gets op(T)^-T g, a solve with the other transposition; op(T) gets
     # -gb x^T, and T its transpose when op transposes, restricted to the triangle SciPy reads.
-    back = {"trans": 1 - trans, "lower": lower, "unit_diagonal": unit_diagonal}
+    back: dict[str, Any] = {"trans": 1 - trans, "lower": lower, "unit_diagonal": unit_diagonal}
     if np.ndim(b) == 1:  # x is (..., M): solve with g as a column, a batch of a's broadcasts
         gb = solve_triangular(a, expand_dims(g, -1), **back)[..., 0]
         outer = multiply(expand_dims(gb, -1), expand_dims(out, -2))
@@ -345,7 +345,8 @@ def solve(
     op = "solve"
     if assume_a not in _ASSUME:
         raise ValueError(
-            f"{op}: assume_a must be one of {sorted(k for k in _ASSUME if k)} or None; got {assume_a!r}"
+            f"{op}: assume_a must be one of {sorted(k for k in _ASSUME if k)} or None; "
+            f"got {assume_a!r}"
         )
     kind = _ASSUME[assume_a]
     ta, tb = _float(op, a, check_finite), _float(op, b, check_finite)
