@@ -127,10 +127,11 @@ def _odeint_vjp(
         # Moving t_0 shifts every later output by -Phi(t_i, t_0) f(y0, t_0); output 0 is y0.
         grad_t[0] = -adj @ _evaluate(func, tfirst, ys[0], float(ts[0]), _arg_tensors(vals))
         grad_y0 = adj + gv[0]
-    cts: list[Any] = [grad_y0.reshape(np.shape(y0)), grad_t] + [None] * len(args)
+    # Tensors: an outer tape may be recording (on other tensors), and then VJPs return tensors.
+    cts: list[Any] = [_wrap(grad_y0.reshape(np.shape(y0))), _wrap(grad_t)] + [None] * len(args)
     offset = 0
     for i, shape, size in zip(which, shapes, sizes, strict=True):
-        cts[2 + i] = adj_args[offset : offset + size].reshape(shape)
+        cts[2 + i] = _wrap(adj_args[offset : offset + size].reshape(shape))
         offset += size
     return cts
 
