@@ -136,6 +136,8 @@ def test_bad_options_are_refused_by_name() -> None:
         tsl.eigvalsh(np.eye(2), subset_by_index=[0, 0])
     with pytest.raises(ValueError, match=r"svd: lapack_driver must be"):
         tsl.svd(np.eye(2), lapack_driver="gesvj")
+    with pytest.raises(ValueError, match=r"pinv: expected a matrix .* got shape \(3,\)"):
+        tsl.pinv(np.ones(3))
     with pytest.raises(ValueError, match=r"inv: array must not contain infs or NaNs"):
         tsl.inv(np.array([[1.0, np.nan], [0.0, 1.0]]))
     with pytest.raises(TypeError, match=r"expm: complex input is not supported"):
