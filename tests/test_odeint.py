@@ -127,6 +127,7 @@ def test_a_tracked_tensor_func_closes_over_is_refused() -> None:
             r"Dfun",
         ),
         (lambda: odeint(None, np.ones(2), [0.0, 1.0]), TypeError, r"func must be callable"),
+        (lambda: odeint(decay, np.ones(2), [0.0, 1.0], [1.0]), TypeError, r"must be in a tuple"),
         (
             lambda: odeint(lambda y, t: td.sum(y), np.ones(2), [0.0, 1.0]),
             ValueError,

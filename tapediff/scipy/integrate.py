@@ -172,7 +172,7 @@ def odeint(
     if unknown:
         raise TypeError(f"{op}: unexpected keyword argument(s) {unknown}; supported: {_OPTIONS}")
     if not isinstance(args, tuple):
-        args = (args,)
+        raise TypeError(f"{op}: extra arguments must be in a tuple; got {type(args).__name__}")
     ty0, tt = operand(y0, op), operand(t, op)
     if ty0.ndim > 1:
         raise ValueError(f"{op}: y0 must be a scalar or a 1-D array; got shape {ty0.shape}")
