@@ -118,6 +118,20 @@ class Tensor:
         return self._array.tolist()
 
     def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> Array:
+        # The door through which SciPy and other libraries read a tensor (np.asarray): their
+        # result would carry no gradient, so a tensor a tape is tracking is refused, as PyTorch
+        # refuses .numpy() on a tensor that requires grad. .numpy() stays the explicit way out.
+        if self._array.dtype.kind in "fc":
+            from ._record import tracks
+
+            if tracks(self):
+                raise TypeError(
+                    f"converting a tensor that a tape is tracking (shape {self.shape}, dtype "
+                    f"{self.dtype}) to a NumPy array would drop its gradient: a function outside "
+                    "tapediff (SciPy, or another library reading it with numpy.asarray) cannot "
+                    "be differentiated. Use tapediff's version (tapediff.scipy.*, "
+                    "tapediff.numpy.*), or x.numpy() for the values without a gradient"
+                )
         if dtype is not None and np.dtype(dtype) != self._array.dtype:
             return np.asarray(self._array).astype(dtype)
         if copy:

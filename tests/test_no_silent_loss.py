@@ -131,3 +131,20 @@ def test_differentiable_or_refused(name: str, call: Callable[[Any, Any], Any]) -
             continue  # complex results: checked by the complex tests
         grads = tape.gradient(r, [v, m], unconnected_gradients="zero")
         assert any(np.any(g.numpy() != 0) for g in grads), f"{name}: gradient lost"
+
+
+def test_libraries_reading_a_tracked_tensor_through_numpy_asarray_are_refused() -> None:
+    # SciPy's functions (and any library) read a tensor with numpy.asarray, which is the one
+    # door left: a tracked tensor is refused there, an untracked one still reads as its values.
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+    m = td.tensor(M)
+    np.testing.assert_allclose(scipy_linalg.expm(m), scipy_linalg.expm(M))
+    with td.Tape() as tape:
+        tape.watch(m)
+        with pytest.raises(TypeError, match=r"tracking \(shape \(3, 3\).*drop its gradient"):
+            scipy_linalg.expm(m)
+        with pytest.raises(TypeError, match="x.numpy\\(\\) for the values"):
+            np.asarray(m)
+        np.testing.assert_array_equal(m.numpy(), M)  # the explicit way to the values
+        assert np.asarray(td.tensor(M)).shape == (3, 3)  # not tracked: values as before
+        assert np.asarray(td.tensor([1, 2])).dtype.kind == "i"  # integers carry no gradient

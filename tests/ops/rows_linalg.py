@@ -213,7 +213,7 @@ def _svd_np(x: Any) -> Any:
 def _qr_signs(q: Any, r: Any) -> Any:
     # Q D and D R with D = sign(diag R): the factorisation with a positive diagonal, which is
     # unique; D is piecewise constant, taken from the values.
-    d = np.sign(np.diagonal(np.asarray(r), axis1=-2, axis2=-1))
+    d = np.sign(np.diagonal(r.numpy() if isinstance(r, td.Tensor) else r, axis1=-2, axis2=-1))
     return q * d[..., None, :], r * d[..., :, None]
 
 
