@@ -138,7 +138,7 @@ def linspace(
         return (out, _wrap(np.asarray(step))) if retstep else out
     # NumPy's own arithmetic, on tensors: y = i * step + start, the last value stop exactly.
     lo, hi = operand(start, "linspace"), operand(stop, "linspace")
-    dt = np.result_type(lo.dtype, hi.dtype, float)
+    dt = np.result_type(lo.dtype, hi.dtype, 1.0)  # NumPy's: a float32 pair stays float32
     lo, hi = astype(lo, dt), astype(hi, dt)
     delta = hi - lo
     div = (num - 1) if endpoint else num

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._record import tracks
 from ..tensor import Tensor, TensorLike, _wrap, operand
 from ._axes import axis_index, axis_tuple
 from ._primitive import VJPArg, primitive, value_of
@@ -33,9 +34,10 @@ def _flat_axis(op: str, a: TensorLike, axis: Any, dtype: npt.DTypeLike | None) -
     t = operand(a, op)
     if dtype is not None:
         t = astype(t, dtype)
-    if axis is None:
-        return reshape(t, -1), 0
-    return t, axis_index(op, axis, t.shape)
+    if axis is None or t.ndim == 0:
+        # NumPy treats a 0-d input as 1-d here, also for axis=0 or -1.
+        t = reshape(t, -1)
+    return t, 0 if axis is None else axis_index(op, axis, t.shape)
 
 
 # ----- cumsum -----
@@ -48,14 +50,13 @@ _cumsum.defvjp(lambda g, out, x, axis: _flip(cumsum(_flip(g, axis), axis), axis)
 def cumsum(a: TensorLike, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
     """Cumulative sum along ``axis``, over the flattened input if None (numpy.cumsum)."""
     t, ax = _flat_axis("cumsum", a, axis, dtype)
-    if t.ndim == 0:
-        return reshape(t, (1,))
     return _cumsum.bind(t, axis=ax)
 
 
 # ----- cumprod -----
 
 _cumprod = primitive("cumprod")(np.cumprod)
+_TINY = {np.dtype(t): float(np.sqrt(np.finfo(t).tiny)) for t in (np.float16, np.float32, np.float64)}
 
 
 def _cumprod_vjp(g: VJPArg, out: VJPArg, x: VJPArg, axis: int) -> Any:
@@ -72,7 +73,9 @@ def _cumprod_vjp(g: VJPArg, out: VJPArg, x: VJPArg, axis: int) -> Any:
     expressions (0 by value), so the second derivative is exact as well.
     """
     arr = value_of(x)
-    zero = arr == 0
+    # Zeros, and values so small that dividing by them would overflow in the second
+    # derivative (1 / x**2), take the division-free path.
+    zero = np.abs(arr) < _TINY.get(arr.dtype, 0.0)
     gy = _flip(cumsum(_flip(g * out, axis), axis), axis)
     if not zero.any():
         return gy / x
@@ -96,8 +99,6 @@ def cumprod(a: TensorLike, axis: int | None = None, dtype: npt.DTypeLike | None 
     """Cumulative product along ``axis``, over the flattened input if None (numpy.cumprod);
     the gradient is exact with zeros in the input."""
     t, ax = _flat_axis("cumprod", a, axis, dtype)
-    if t.ndim == 0:
-        return reshape(t, (1,))
     return _cumprod.bind(t, axis=ax)
 
 
@@ -211,9 +212,11 @@ def _axis_gradient(f: Tensor, ax: int, d: Any, edge_order: int) -> Tensor:
 
     if isinstance(d, Tensor) and d.ndim == 1:
         dx = d[1:] - d[:-1]
-        # Evenly spaced coordinates take the uniform formulas, as NumPy does.
+        # Evenly spaced coordinates take the uniform formulas, as NumPy does; not when a tape
+        # tracks them: moving one coordinate leaves the uniform case, so the derivative is
+        # that of the general formula (equal in value up to rounding).
         dxv = value_of(dx)
-        if (dxv == dxv[0]).all():
+        if (dxv == dxv[0]).all() and not tracks(d):
             d = dx[0]
     if not (isinstance(d, Tensor) and d.ndim == 1):
         inner = (part(2, None) - part(None, -2)) / (2.0 * d)
