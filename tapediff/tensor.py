@@ -640,18 +640,18 @@ def _stacked(data: list[Any] | tuple[Any, ...], dtype: npt.DTypeLike | None, wha
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
-from .ops import elementwise as _ew  # noqa: E402
-from .ops import indexing as _ix  # noqa: E402
-from .ops import linalg as _la  # noqa: E402
-from .ops import reductions as _rd  # noqa: E402
-from .ops import shape as _sh  # noqa: E402
-from .ops import stats as _st  # noqa: E402
-from .ops import ufuncs as _uf  # noqa: E402
 from .ops import constructors as _co  # noqa: E402
 from .ops import contractions as _ct  # noqa: E402
 from .ops import cumulative as _cu  # noqa: E402
+from .ops import elementwise as _ew  # noqa: E402
+from .ops import indexing as _ix  # noqa: E402
 from .ops import layout as _ly  # noqa: E402
+from .ops import linalg as _la  # noqa: E402
+from .ops import reductions as _rd  # noqa: E402
+from .ops import shape as _sh  # noqa: E402
 from .ops import sorting as _so  # noqa: E402
+from .ops import stats as _st  # noqa: E402
+from .ops import ufuncs as _uf  # noqa: E402
 
 
 def _to_arrays(obj: Any) -> Any:
@@ -861,7 +861,7 @@ _FUNCTIONS: dict[Any, Any] = {
             "column_stack dstack append vsplit hsplit dsplit atleast_1d atleast_2d atleast_3d",
         ),
         (_ct, "inner kron cross"),
-        (_co, "full_like"),
+        (_co, "full_like linspace"),
     )
     for name in names.split()
 }
@@ -882,3 +882,20 @@ def _size(a: Any, axis: int | None = None) -> int:
 
 
 _FUNCTIONS.update({np.shape: _shape, np.ndim: _ndim, np.size: _size})
+
+
+def _copyto(dst: Any, src: Any, casting: Any = "same_kind", where: Any = True) -> None:
+    """np.copyto, which np.full and np.full_like use to write their fill value: refused when
+    the source is a tensor a tape tracks (the ndarray written would carry no gradient)."""
+    from ._record import tracks
+
+    if any(tracks(t) for t in _tensors_in(src)):
+        raise TypeError(
+            "numpy.copyto would copy a tensor a tape is tracking into an ndarray, which carries "
+            "no gradient (np.full and np.full_like with a tensor fill value do this); use "
+            "tapediff.full or tapediff.full_like, which are differentiable"
+        )
+    _without_tapediff("numpy.copyto", np.copyto, (dst, src), {"casting": casting, "where": where})
+
+
+_FUNCTIONS[np.copyto] = _copyto

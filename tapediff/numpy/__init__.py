@@ -22,13 +22,13 @@ import numpy as _np
 from ..ops import constructors as _constructors
 from ..ops import contractions as _contractions
 from ..ops import cumulative as _cumulative
-from ..ops import layout as _layout
-from ..ops import sorting as _sorting
 from ..ops import elementwise as _elementwise
 from ..ops import indexing as _indexing
+from ..ops import layout as _layout
 from ..ops import linalg as _linalg
 from ..ops import reductions as _reductions
 from ..ops import shape as _shape
+from ..ops import sorting as _sorting
 from ..ops import stats as _stats
 from ..ops import ufuncs as _ufuncs
 from ..tensor import as_tensor as _as_tensor

@@ -114,6 +114,13 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: npt.DTypeLike = np.floa
     return _wrap(np.eye(N, M, k, dtype=dtype))
 
 
+def _weak(v: Any) -> Any:
+    """``v`` as NumPy's type promotion should see it: Python numbers stay weak."""
+    if isinstance(v, Tensor):
+        return v._array
+    return v if isinstance(v, int | float | np.ndarray | np.generic) else np.asarray(v)
+
+
 def linspace(
     start: TensorLike,
     stop: TensorLike,
@@ -136,31 +143,27 @@ def linspace(
     if not (isinstance(start, Tensor) or isinstance(stop, Tensor)) or value.dtype.kind != "f":
         out = _wrap(value)
         return (out, _wrap(np.asarray(step))) if retstep else out
-    # NumPy's own arithmetic, on tensors: y = i * step + start, the last value stop exactly.
+    # NumPy's own arithmetic, on tensors, in NumPy's computation dtype (ends that are Python
+    # numbers are weak): y = i * step + start, the last value stop exactly.
+    dt = np.result_type(_weak(start), _weak(stop), 1.0)
     lo, hi = operand(start, "linspace"), operand(stop, "linspace")
-    dt = np.result_type(lo.dtype, hi.dtype, 1.0)  # NumPy's: a float32 pair stays float32
-    lo, hi = astype(lo, dt), astype(hi, dt)
-    delta = hi - lo
+    delta = astype(hi, dt) - astype(lo, dt)
     div = (num - 1) if endpoint else num
     ends = np.broadcast_shapes(lo.shape, hi.shape)
     i = _wrap(np.arange(num, dtype=dt).reshape((-1,) + (1,) * len(ends)))
     if div > 0:
         steps = delta / div
-        if np.any(value_of(steps) == 0):
-            y = i / div * delta
-        else:
-            y = i * steps
+        y = i / div * delta if np.any(value_of(steps) == 0) else i * steps
     else:
         steps = delta * np.nan
         y = i * delta
-    y = y + lo
+    y = astype(y + lo, dt)  # NumPy adds start in place, into an array of dtype dt
     if endpoint and num > 1:
         last = _wrap(np.arange(num).reshape((-1,) + (1,) * len(ends)) == num - 1)
-        y = where(last, hi, y)
+        y = where(last, astype(hi, dt), y)
     y = broadcast_to(y, (num, *ends))
     if axis != 0:
         y = moveaxis(y, 0, axis)
     if y.dtype != value.dtype:
         y = astype(y, value.dtype)
     return (y, steps) if retstep else y
-

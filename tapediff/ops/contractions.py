@@ -4,7 +4,6 @@ broadcasting products, slicing and stacking: differentiable to every order."""
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -103,5 +102,3 @@ def cross(
     parts = [p if p.shape == shape else broadcast_to(p, shape) for p in (x, y, z)]
     c = stack(parts, axis=-1)
     return moveaxis(c, -1, axis_index("cross", axisc, c.shape, "axisc"))
-
-

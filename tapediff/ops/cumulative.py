@@ -56,7 +56,9 @@ def cumsum(a: TensorLike, axis: int | None = None, dtype: npt.DTypeLike | None =
 # ----- cumprod -----
 
 _cumprod = primitive("cumprod")(np.cumprod)
-_TINY = {np.dtype(t): float(np.sqrt(np.finfo(t).tiny)) for t in (np.float16, np.float32, np.float64)}
+_TINY = {
+    np.dtype(t): float(np.sqrt(np.finfo(t).tiny)) for t in (np.float16, np.float32, np.float64)
+}
 
 
 def _cumprod_vjp(g: VJPArg, out: VJPArg, x: VJPArg, axis: int) -> Any:
@@ -177,8 +179,7 @@ def _spacing(op: str, f: Tensor, axes: tuple[int, ...], varargs: tuple[Any, ...]
         return [varargs[0]] * len(axes)
     if n != len(axes):
         raise TypeError(
-            f"{op}: expected no spacing, one scalar, or one spacing per axis ({len(axes)}); "
-            f"got {n}"
+            f"{op}: expected no spacing, one scalar, or one spacing per axis ({len(axes)}); got {n}"
         )
     out: list[Any] = []
     for ax, d in zip(axes, varargs, strict=True):

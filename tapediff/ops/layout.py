@@ -58,7 +58,9 @@ def flip(m: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
     axes = set(range(t.ndim)) if axis is None else set(axis_tuple("flip", axis, t.shape))
     if not axes:
         return t
-    return getitem(t, tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(t.ndim)))
+    return getitem(
+        t, tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(t.ndim))
+    )
 
 
 def flipud(m: TensorLike) -> Tensor:
@@ -166,7 +168,11 @@ def rollaxis(a: TensorLike, axis: int, start: int = 0) -> Tensor:
 
 def _diagonal_positions(rows: int, cols: int, k: int) -> tuple[Any, Any]:
     """Row and column indices of diagonal ``k`` of a ``rows x cols`` matrix."""
-    i = np.arange(max(0, -k), min(rows, cols - k)) if min(rows, cols - k) > max(0, -k) else np.arange(0)
+    i = (
+        np.arange(max(0, -k), min(rows, cols - k))
+        if min(rows, cols - k) > max(0, -k)
+        else np.arange(0)
+    )
     return i, i + k
 
 
@@ -232,7 +238,7 @@ def _triangle(op: str, m: TensorLike, k: int, lower: bool) -> Tensor:
     except TypeError:
         raise TypeError(f"{op}: k must be an integer; got {k!r}") from None
     shape = t.shape[-2:] if t.ndim > 1 else (t.shape[0], t.shape[0])
-    keep = np.tri(*shape, k=k if lower else k - 1, dtype=bool)
+    keep = np.tri(shape[0], shape[1], k=k if lower else k - 1, dtype=bool)
     if not lower:
         keep = ~keep
     # NumPy's zeros in the input's dtype; a 1-d input is broadcast to a square, as in NumPy.
@@ -327,7 +333,9 @@ def column_stack(tup: Sequence[TensorLike]) -> Tensor:
     cols = []
     for a in arrays:
         t = operand(a, "column_stack")
-        cols.append(reshape(t, (-1, 1)) if t.ndim == 1 else reshape(t, (1, 1)) if t.ndim == 0 else t)
+        cols.append(
+            reshape(t, (-1, 1)) if t.ndim == 1 else reshape(t, (1, 1)) if t.ndim == 0 else t
+        )
     return concatenate(cols, axis=1)
 
 

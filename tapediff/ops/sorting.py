@@ -117,7 +117,7 @@ def partition(
     t, ax = _flat_or_axis("partition", a, axis)
     k = _kth("partition", kth, t.shape[ax])
     x = t._array
-    out = np.partition(x, k, axis=ax, kind=kind)  # type: ignore[arg-type]
+    out = np.partition(x, k, axis=ax, kind=kind)  # type: ignore[call-overload]
     # The permutation p with x[p] == out, slice by slice: the r-th smallest of x goes where the
     # r-th smallest of out is (NaNs sort last in both).
     src = np.argsort(x, axis=ax, kind="stable")

@@ -81,7 +81,9 @@ def cumulative_inputs(draw: st.DrawFn, zeros: bool = False) -> Inputs:
     if zeros:  # exact zeros, often several in one slice
         el = st.just(0.0) | el
     x = draw(arr(shape, el))
-    axis = draw(_axis_or_none(max(len(shape), 1)) if shape else st.none() | st.sampled_from((0, -1)))
+    axis = draw(
+        _axis_or_none(max(len(shape), 1)) if shape else st.none() | st.sampled_from((0, -1))
+    )
     return (x,), {"axis": axis}
 
 
@@ -227,7 +229,9 @@ def diag_inputs(draw: st.DrawFn) -> Inputs:
 def diagonal_inputs(draw: st.DrawFn, trace: bool = False) -> Inputs:
     shape = draw(tdt.shapes(2, 4, max_side=3))
     nd = len(shape)
-    a1, a2 = draw(st.lists(st.integers(-nd, nd - 1), min_size=2, max_size=2, unique_by=lambda a: a % nd))
+    a1, a2 = draw(
+        st.lists(st.integers(-nd, nd - 1), min_size=2, max_size=2, unique_by=lambda a: a % nd)
+    )
     return (draw(arr(shape)),), {"offset": draw(st.integers(-3, 3)), "axis1": a1, "axis2": a2}
 
 
