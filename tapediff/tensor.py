@@ -409,6 +409,24 @@ class Tensor:
         """See :func:`tapediff.dot`."""
         return _la.dot(self, other)
 
+    def cumsum(self, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
+        """See :func:`tapediff.cumsum`."""
+        return _cu.cumsum(self, axis, dtype)
+
+    def cumprod(self, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
+        """See :func:`tapediff.cumprod`."""
+        return _cu.cumprod(self, axis, dtype)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        """See :func:`tapediff.diagonal`."""
+        return _ly.diagonal(self, offset, axis1, axis2)
+
+    def trace(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: npt.DTypeLike | None = None
+    ) -> Tensor:
+        """See :func:`tapediff.trace`."""
+        return _ly.trace(self, offset, axis1, axis2, dtype)
+
 
 class Variable(Tensor):
     """A trainable tensor whose value can be replaced with ``assign``; tapes watch it by default.

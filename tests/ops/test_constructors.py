@@ -224,3 +224,23 @@ def test_tensor_of_nested_tensors_refuses_ragged_input() -> None:
         tape.watch(x)
         with pytest.raises(ValueError, match=r"Tensor: expected numbers.*inhomogeneous"):
             td.tensor([x, [x, x]])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, y: x * [y, 2.0],
+        lambda x, y: td.add((1.0, y), x),
+        lambda x, y: td.where([True, False], [[y, y]], 0.0),
+    ],
+)
+def test_a_list_operand_holding_a_tracked_tensor_is_refused(call: Any) -> None:
+    x, y = td.tensor(2.0), td.tensor(3.0)
+    with td.Tape() as tape:
+        tape.watch([x, y])
+        with pytest.raises(TypeError, match=r"a list operand holds a tensor a tape is tracking"):
+            call(x, y)
+        assert tape._records == []  # refused before anything was recorded
+        # Lists of numbers (and of untracked tensors) are operands as before.
+        z = td.sum(x * [1.0, td.tensor(2.0)])
+    np.testing.assert_array_equal(tape.gradient(z, x).numpy(), 3.0)

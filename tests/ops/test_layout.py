@@ -354,3 +354,11 @@ def test_numpy_dispatches_to_the_tapediff_op(name: str, call: Callable[[Any], An
     np.testing.assert_allclose(out.numpy(), call(X))
     # Recorded, or (atleast_2d of a 2-d tensor) the input itself, which needs no record.
     assert out is x or tape._records, f"np.{name} was not recorded"
+
+
+def test_ndarray_style_methods() -> None:
+    t = td.tensor(X)
+    np.testing.assert_array_equal(t.cumsum(axis=1).numpy(), X.cumsum(axis=1))
+    np.testing.assert_array_equal(t.cumprod().numpy(), X.cumprod())
+    np.testing.assert_array_equal(t.diagonal(1).numpy(), X.diagonal(1))
+    assert float(t.trace(-1)) == X.trace(-1)
