@@ -304,19 +304,30 @@ def _each(op: str, tup: Any, nd: int) -> list[Tensor]:
     return [_at_least(op, (a,), nd) for a in arrays]
 
 
-def _cast(t: Tensor, dtype: npt.DTypeLike | None) -> Tensor:
-    return t if dtype is None else astype(t, dtype)
+def _cast(op: str, arrays: list[Tensor], dtype: npt.DTypeLike | None, casting: Any) -> list[Tensor]:
+    """The inputs cast to ``dtype`` where NumPy's ``casting`` rule allows it."""
+    if dtype is None:
+        return arrays
+    to = np.dtype(dtype)
+    for t in arrays:
+        if not np.can_cast(t.dtype, to, casting=casting):
+            raise TypeError(f"{op}: cannot cast {t.dtype} to {to} with casting={casting!r}")
+    return [astype(t, to) for t in arrays]
 
 
-def vstack(tup: Sequence[TensorLike], *, dtype: npt.DTypeLike | None = None) -> Tensor:
+def vstack(
+    tup: Sequence[TensorLike], *, dtype: npt.DTypeLike | None = None, casting: Any = "same_kind"
+) -> Tensor:
     """Stack along the first axis, 1-D inputs as rows (numpy.vstack)."""
-    return _cast(concatenate(_each("vstack", tup, 2), axis=0), dtype)
+    return concatenate(_cast("vstack", _each("vstack", tup, 2), dtype, casting), axis=0)
 
 
-def hstack(tup: Sequence[TensorLike], *, dtype: npt.DTypeLike | None = None) -> Tensor:
+def hstack(
+    tup: Sequence[TensorLike], *, dtype: npt.DTypeLike | None = None, casting: Any = "same_kind"
+) -> Tensor:
     """Stack along the second axis, or the first for 1-D inputs (numpy.hstack)."""
-    arrays = _each("hstack", tup, 1)
-    return _cast(concatenate(arrays, axis=0 if arrays[0].ndim == 1 else 1), dtype)
+    arrays = _cast("hstack", _each("hstack", tup, 1), dtype, casting)
+    return concatenate(arrays, axis=0 if arrays[0].ndim == 1 else 1)
 
 
 def dstack(tup: Sequence[TensorLike]) -> Tensor:

@@ -139,6 +139,9 @@ def _grad(build: Callable[[td.Tensor], Any], x0: Any = 2.0) -> Any:
         (lambda x: tnp.array([x, 2.0 * x]) * 2.0, 6.0),
         (lambda x: tnp.asarray([x, x], dtype=np.float32), 2.0),
         (lambda x: td.sum([x, x, 1.0]), 2.0),  # ops read nested lists through operand too
+        (lambda x: td.getitem([x, 2 * x], 1), 2.0),
+        (lambda x: td.take([[x], [x]], [0, 0, 1]), 3.0),
+        (lambda x: td.cumsum([x, 1.0]), 2.0),
         (lambda x: td.exp(td.stack([x, x])), 2 * np.exp(2.0)),
     ],
 )

@@ -362,3 +362,12 @@ def test_ndarray_style_methods() -> None:
     np.testing.assert_array_equal(t.cumprod().numpy(), X.cumprod())
     np.testing.assert_array_equal(t.diagonal(1).numpy(), X.diagonal(1))
     assert float(t.trace(-1)) == X.trace(-1)
+
+
+def test_stack_dtype_and_casting() -> None:
+    a = np.array([1, 2], dtype=np.int64)
+    out = td.vstack([a, a], dtype=np.float32)
+    assert out.dtype == np.float32 and out.shape == (2, 2)
+    with pytest.raises(TypeError, match=r"hstack: cannot cast float64 to int32 with casting"):
+        td.hstack([V, V], dtype=np.int32)
+    assert td.hstack([V, V], dtype=np.int32, casting="unsafe").dtype == np.int32
