@@ -117,11 +117,15 @@ def roll(
     (numpy.roll); ``shift`` and ``axis`` may be tuples, broadcast against each other."""
     t = operand(a, "roll")
     shifts = np.asarray(shift)
+    if shifts.size == 0:
+        shifts = shifts.astype(np.intp)  # an empty list reads as float64
     if shifts.dtype.kind not in "iu":
         raise TypeError(f"roll: shift must be an integer or integers; got {shift!r}")
     if axis is None:
         return reshape(roll(reshape(t, -1), int(shifts.sum()), 0), t.shape)
     axes = np.asarray(axis)
+    if axes.size == 0:
+        axes = axes.astype(np.intp)
     if axes.dtype.kind not in "iu":
         raise TypeError(f"roll: axis must be an integer or integers; got {axis!r}")
     try:
