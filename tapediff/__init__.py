@@ -19,9 +19,11 @@ from .ops.nn import *  # noqa: F403
 from .ops.reductions import *  # noqa: F403
 from .ops.shape import *  # noqa: F403
 from .ops.stats import *  # noqa: F403
+from .ops.complex import *  # noqa: F403
 from .functional import *  # noqa: F403
 from . import random as random
 from . import linalg as linalg
 from . import nn as nn
+from . import fft as fft
 
 __version__ = "0.1.0"

@@ -96,6 +96,22 @@ class Tensor:
         return self._array.size
 
     @property
+    def real(self) -> Tensor:
+        """The real part, like ndarray.real (see :func:`tapediff.real`)."""
+        return _cx.real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary part, like ndarray.imag (see :func:`tapediff.imag`)."""
+        return _cx.imag(self)
+
+    def conj(self) -> Tensor:
+        """The complex conjugate, like ndarray.conj (see :func:`tapediff.conj`)."""
+        return _cx.conj(self)
+
+    conjugate = conj
+
+    @property
     def T(self) -> Tensor:
         """The transpose (axes reversed), like ndarray.T."""
         return _sh.transpose(self)
@@ -441,15 +457,12 @@ class Variable(Tensor):
         if isinstance(data, Tensor):
             data = data._array
         arr = _checked_array(data, dtype, "Variable")
-        if arr.dtype.kind not in "biuf":
-            hint = (
-                " (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else ""
-            )
+        if arr.dtype.kind not in "biufc":
             raise TypeError(
-                "Variable: expected a real floating value (booleans and integers are converted "
-                f"to float64); got dtype {arr.dtype}{hint}"
+                "Variable: expected a floating or complex value (booleans and integers are "
+                f"converted to float64); got dtype {arr.dtype}"
             )
-        if not np.issubdtype(arr.dtype, np.floating):
+        if arr.dtype.kind in "biu":
             if dtype is not None:
                 raise TypeError(
                     f"Variable needs a floating dtype; got dtype={np.dtype(dtype).name}"
@@ -597,6 +610,7 @@ def operand(data: TensorLike, op: str) -> Tensor:
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
+from .ops import complex as _cx  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
@@ -758,6 +772,7 @@ _UFUNCS: dict[np.ufunc, Any] = {
         "isfinite",
     ]
 }
+_UFUNCS[np.conjugate] = _cx.conjugate
 _UFUNCS[np.matmul] = _la.matmul
 _UFUNCS.update(
     (getattr(np, name), getattr(_uf, name))
@@ -805,6 +820,7 @@ _FUNCTIONS: dict[Any, Any] = {
         (_uf, "sinc nan_to_num"),
         (_st, "nansum nanmean average median quantile percentile nanmedian nanquantile"),
         (_st, "nanpercentile"),
+        (_cx, "real imag angle"),
     )
     for name in names.split()
 }

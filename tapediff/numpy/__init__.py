@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as _np
 
+from ..ops import complex as _complex
 from ..ops import constructors as _constructors
 from ..ops import elementwise as _elementwise
 from ..ops import indexing as _indexing
@@ -42,6 +43,7 @@ OPS_MODULES: tuple[Any, ...] = (
     _ufuncs,
 )
 OPS_MODULES += (_stats,)
+OPS_MODULES += (_complex,)
 _overlay(globals(), _np, *OPS_MODULES)
 
 
