@@ -130,8 +130,8 @@ def gradcheck(
     """Check the tape's gradients of ``f(*inputs)`` against central finite differences.
 
     Every floating input (or only the positions in ``wrt``) is cast to float64 (complex ones to
-    complex128), watched, and differentiated; other inputs (integer index arrays, boolean masks, ...) are passed through
-    unchanged. ``f`` returns a Tensor or a list/tuple of Tensors. Each output is weighted by a
+    complex128), watched, and differentiated; other inputs (integer index arrays, boolean
+    masks, ...) are passed through unchanged. ``f`` returns a Tensor or a list/tuple of Tensors. Each output is weighted by a
     random cotangent ``v`` (seeded by ``seed``), and the tape's ``v @ J`` is compared with the same
     product formed from the full finite-difference Jacobian ``(f(x + eps) - f(x - eps)) / 2 eps``.
 
