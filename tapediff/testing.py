@@ -133,7 +133,8 @@ def gradcheck(
     complex128), watched, and differentiated; other inputs (integer index arrays, boolean
     masks, ...) are passed through unchanged. ``f`` returns a Tensor or a list/tuple of Tensors.
     Each output is weighted by a random cotangent ``v`` (seeded by ``seed``), and the tape's
-    ``v @ J`` is compared with the same product formed from the full finite-difference Jacobian ``(f(x + eps) - f(x - eps)) / 2 eps``.
+    ``v @ J`` is compared with the same product formed from the full finite-difference Jacobian
+    ``(f(x + eps) - f(x - eps)) / 2 eps``.
 
     An element passes when ``|analytic - numeric| <= atol + rtol * min(|analytic|, |numeric|)``:
     the relative part is symmetric, so neither side can be made "right" by being huge. The
