@@ -110,13 +110,17 @@ def integers_in(lo: float, hi: float) -> list[float]:
 # ----- complex inputs (rows_complex.py, rows_fft.py) -----
 
 
+@st.composite
 def carr(
+    draw: st.DrawFn,
     shape: Any,
     re: st.SearchStrategy[float] | None = None,
     im: st.SearchStrategy[float] | None = None,
-) -> st.SearchStrategy[Any]:
+) -> Any:
     """complex128 arrays whose real and imaginary parts are drawn from ``re`` and ``im``."""
-    return st.tuples(arr(shape, re), arr(shape, im)).map(lambda p: p[0] + 1j * p[1])
+    if isinstance(shape, st.SearchStrategy):
+        shape = draw(shape)  # one shape for both parts
+    return np.asarray(draw(arr(shape, re)) + 1j * draw(arr(shape, im)))
 
 
 def cunary(
