@@ -128,6 +128,9 @@ def _eig_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
     wbar, vbar = g[..., 0, :], g[..., 1:, :]
     w, v = out[..., 0, :], out[..., 1:, :]
     n = np.shape(a)[-1]
+    # Unlike eigh's, a repeated eigenvalue of a general matrix is not differentiable even for
+    # the values alone (a perturbation can split it by the square root of its size).
+    _distinct("eig", w)
     pbar = multiply(expand_dims(wbar, -1), _eye(n, out))
     if not _is_zero(vbar):
         c = _sum_rows(multiply(vbar, v))  # c_k = sum_j vbar[j, k] v[j, k]
@@ -138,6 +141,17 @@ def _eig_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
         xbar = xbar + multiply(onehot, expand_dims(imag(c) / real(pivot) * -1j, -2))
         pbar = pbar + multiply(_gaps("eig", w), matmul(_mT(v), xbar))
     return solve(_mT(v), matmul(pbar, _mT(v)))
+
+
+def _distinct(op: str, w: Any) -> None:
+    """LinAlgError if two eigenvalues in one matrix are equal (their gradient is undefined)."""
+    v = value_of(w)
+    same = v[..., None, :] == v[..., :, None]
+    if np.count_nonzero(same) > same.size // max(v.shape[-1], 1):
+        raise LinAlgError(
+            f"{op}: the gradient is undefined at repeated eigenvalues (they are not "
+            "differentiable functions of the matrix); perturb the input"
+        )
 
 
 def _sum_rows(x: Any) -> Any:
@@ -160,7 +174,7 @@ def _eigvals_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
 
     # V^-T diag(g) V^T, with V from a differentiable eig of a (so second order works). The
     # eigenvalues of a repeat are not differentiable functions of a: LinAlgError.
-    _gaps("eigvals", out)
+    _distinct("eigvals", out)
     packed = eig_packed.bind(a)
     # eig may list the eigenvalues in another order than eigvals: match each to the nearest.
     order = np.argmin(np.abs(value_of(out)[..., :, None] - value_of(packed)[..., 0, None, :]), -1)
