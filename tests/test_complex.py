@@ -423,3 +423,41 @@ def test_eig_result_and_dispatch() -> None:
     np.testing.assert_allclose(res.eigenvalues.numpy(), want.eigenvalues)
     np.testing.assert_allclose(res.eigenvectors.numpy(), want.eigenvectors)
     assert tnp.linalg.eig is td.linalg.eig
+
+
+# ----- compositions of complex-capable primitives (docs/complex.md lists them) -----
+
+ZM = np.array([[0.3 + 1.0j, -1.2 + 0.4j, 0.8 - 0.6j], [1.5 - 0.2j, -0.4 - 1.1j, 0.2 + 0.9j]])
+
+COMPOSITIONS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "moveaxis": (lambda a: td.moveaxis(a, 0, 1), lambda a: np.moveaxis(a, 0, 1)),
+    "expand_dims": (lambda a: td.expand_dims(a, 0), lambda a: np.expand_dims(a, 0)),
+    "squeeze": (lambda a: td.squeeze(a[None]), lambda a: np.squeeze(a[None])),
+    "split": (lambda a: td.split(a, 3, axis=1)[1], lambda a: np.split(a, 3, axis=1)[1]),
+    "tile": (lambda a: td.tile(a, (2, 1)), lambda a: np.tile(a, (2, 1))),
+    "repeat": (lambda a: td.repeat(a, 2, axis=0), lambda a: np.repeat(a, 2, axis=0)),
+    "tensordot": (lambda a: td.tensordot(a, a.T, 1), lambda a: np.tensordot(a, a.T, 1)),
+    "outer": (lambda a: td.outer(a[0], a[1]), lambda a: np.outer(a[0], a[1])),
+    "take": (lambda a: td.take(a, [0, 0, 2], axis=1), lambda a: np.take(a, [0, 0, 2], axis=1)),
+    "std": (lambda a: td.std(a, axis=1), lambda a: np.std(a, axis=1)),
+    "pad[edge]": (lambda a: td.pad(a, 1, mode="edge"), lambda a: np.pad(a, 1, mode="edge")),
+    "matrix_power": (
+        lambda a: td.linalg.matrix_power(a[:, :2], 3),
+        lambda a: np.linalg.matrix_power(a[:, :2], 3),
+    ),
+    "multi_dot": (
+        lambda a: td.linalg.multi_dot([a, a.T, a]),
+        lambda a: np.linalg.multi_dot([a, a.T, a]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSITIONS))
+def test_compositions_are_right_for_complex(name: str) -> None:
+    ours, numpy_ = COMPOSITIONS[name]
+    got = ours(td.tensor(ZM))
+    want = numpy_(ZM)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+    gradcheck(ours, [ZM])
+    gradgradcheck(ours, [ZM])

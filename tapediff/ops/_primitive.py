@@ -149,7 +149,27 @@ def complex_refusal(name: str) -> TypeError:
 
 
 def _guarded(prim: Primitive, vjp: Any) -> Any:
-    """``vjp``, refusing complex values: an input or output that is complex raises TypeError."""
+    """``vjp``, refusing complex values: an input or output that is complex raises TypeError.
+
+    For the unrolled arities the check is two dtype tests (a recorded input of a one-input
+    primitive is always a tensor, so it has a dtype); a real backward pass pays one extra call.
+    """
+    if prim.arity == 1:
+
+        def guarded1(g: Any, out: Any, x: Any) -> Any:
+            if out.dtype.kind == "c" or x.dtype.kind == "c":
+                raise complex_refusal(prim.name)
+            return vjp(g, out, x)
+
+        return guarded1
+    if prim.arity == 2:
+
+        def guarded2(g: Any, out: Any, x1: Any, x2: Any) -> Any:
+            if out.dtype.kind == "c" or is_complex(x1) or is_complex(x2):
+                raise complex_refusal(prim.name)
+            return vjp(g, out, x1, x2)
+
+        return guarded2
 
     def guarded(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
         if is_complex(out) or any(is_complex(x) for x in inputs):
