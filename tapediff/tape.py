@@ -24,7 +24,7 @@ Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
 # What a VJP's result may be without conversion, in each replay mode.
-_RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32})
+_RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32, np.complex128, np.complex64})
 _TENSOR_TYPES = frozenset({Tensor})
 
 

@@ -484,8 +484,9 @@ def arrays(
 ) -> SearchStrategy[Array]:
     """Arrays of ``dtype`` and ``shape`` (default: :func:`shapes`) with bounded finite elements.
 
-    Floating elements default to :func:`floats` in ``[min_value, max_value]``; integer ones to
-    integers in that range; pass ``elements`` (e.g. :func:`away_from` or :func:`grid`) to say more.
+    Floating elements default to :func:`floats` in ``[min_value, max_value]`` (for complex
+    dtypes, the real and the imaginary part); integer ones to integers in that range; pass
+    ``elements`` (e.g. :func:`away_from` or :func:`grid`) to say more.
     """
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
@@ -498,6 +499,10 @@ def arrays(
             elements = st.integers(int(np.ceil(min_value)), int(np.floor(max_value)))
         elif dt == np.bool_:
             elements = st.booleans()
+        elif dt.kind == "c":
+            # Real and imaginary parts each in [min_value, max_value].
+            part = floats(min_value, max_value, width=min(64, 4 * dt.itemsize))
+            elements = st.builds(complex, part, part)
         else:
             raise TypeError(f"arrays: no default elements for dtype {dt}; pass elements=")
     return hnp.arrays(dt, shapes() if shape is None else shape, elements=elements, unique=unique)

@@ -461,3 +461,30 @@ def test_compositions_are_right_for_complex(name: str) -> None:
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
     gradcheck(ours, [ZM])
     gradgradcheck(ours, [ZM])
+
+
+def test_arrays_strategy_draws_complex() -> None:
+    pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+
+    from tapediff import testing as tdt
+
+    @settings(max_examples=10, derandomize=True, database=None)
+    @given(tdt.arrays(np.complex64, (3,), min_value=-1.0, max_value=1.0))
+    def check(a: Any) -> None:
+        assert a.dtype == np.complex64
+        assert np.all(np.abs(a.real) <= 1) and np.all(np.abs(a.imag) <= 1)
+
+    check()
+
+
+def test_extend_allow_complex() -> None:
+    from tapediff.extend import allow_complex
+
+    @primitive("my_neg")
+    def neg(x: Any) -> Any:
+        return -x
+
+    defvjp(neg, lambda g, out, x: -g)
+    assert allow_complex(neg) is neg and neg.complex_ok
+    np.testing.assert_allclose(_grad(lambda z: td.sum(td.real(neg.bind(z))), Z), -np.ones(3))
