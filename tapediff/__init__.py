@@ -24,6 +24,7 @@ from .functional import *  # noqa: F403
 from . import random as random
 from . import linalg as linalg
 from . import nn as nn
+from . import optim as optim
 from . import fft as fft
 
 __version__ = "0.1.0"
