@@ -196,13 +196,23 @@ class Tape:
     ) -> Any:
         """Full Jacobian, shaped ``target.shape + source.shape`` for each source.
 
-        Allowed once on a non-persistent tape, which it uses up.
+        Allowed once on a non-persistent tape, which it uses up. A complex target is refused
+        (TypeError): its rows would be the complex derivative only for a holomorphic function
+        (JAX's jacrev needs ``holomorphic=True`` for it); use :meth:`gradient` with
+        ``output_gradients``. Complex sources of a real target are fine (rows as gradient's).
         """
         from .ops.shape import reshape, stack
 
         self._check_usable()
         if not isinstance(target, Tensor):
             raise TypeError(f"jacobian() target must be a Tensor; got {type(target).__name__}")
+        if target.dtype.kind == "c":
+            raise TypeError(
+                f"jacobian() of a complex target (dtype {target.dtype}) is refused: with real "
+                "unit cotangents its rows are the complex derivative only if the function is "
+                "holomorphic, and silently incomplete otherwise. Take the Jacobian of "
+                "td.real(y) and td.imag(y), or use gradient() with output_gradients"
+            )
         flat, rebuild = _flatten(sources, "jacobian() sources")
         watched = [self._is_watched(src) for src in flat]
         n = target.size

@@ -488,3 +488,17 @@ def test_extend_allow_complex() -> None:
     defvjp(neg, lambda g, out, x: -g)
     assert allow_complex(neg) is neg and neg.complex_ok
     np.testing.assert_allclose(_grad(lambda z: td.sum(td.real(neg.bind(z))), Z), -np.ones(3))
+
+
+def test_jacobian_refuses_complex_targets_and_takes_complex_sources() -> None:
+    z = td.tensor(Z)
+    with td.Tape() as tape:
+        tape.watch(z)
+        y = td.conj(z)  # not holomorphic: real unit cotangents would report J = I
+    with pytest.raises(TypeError, match=r"jacobian\(\) of a complex target .* holomorphic"):
+        tape.jacobian(y, z)
+    with pytest.raises(TypeError, match="jacobian\\(\\) of a complex target"):
+        td.jacobian(td.exp)(z)
+    # A real target of complex sources: each row is that element's gradient.
+    jac = td.jacobian(lambda z: td.abs(z) ** 2)(z).numpy()
+    np.testing.assert_allclose(jac, np.diag(2 * np.conj(Z)))
