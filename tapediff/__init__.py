@@ -21,6 +21,7 @@ from .ops.shape import *  # noqa: F403
 from .ops.stats import *  # noqa: F403
 from .ops.complex import *  # noqa: F403
 from .functional import *  # noqa: F403
+from .fixed_points import fixed_point as fixed_point
 from . import random as random
 from . import linalg as linalg
 from . import nn as nn
