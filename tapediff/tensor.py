@@ -103,6 +103,22 @@ class Tensor:
         return self._array.size
 
     @property
+    def real(self) -> Tensor:
+        """The real part, like ndarray.real (see :func:`tapediff.real`)."""
+        return _cx.real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary part, like ndarray.imag (see :func:`tapediff.imag`)."""
+        return _cx.imag(self)
+
+    def conj(self) -> Tensor:
+        """The complex conjugate, like ndarray.conj (see :func:`tapediff.conj`)."""
+        return _cx.conj(self)
+
+    conjugate = conj
+
+    @property
     def T(self) -> Tensor:
         """The transpose (axes reversed), like ndarray.T."""
         return _sh.transpose(self)
@@ -480,15 +496,12 @@ class Variable(Tensor):
         if isinstance(data, Tensor):
             data = data._array
         arr = _checked_array(data, dtype, "Variable")
-        if arr.dtype.kind not in "biuf":
-            hint = (
-                " (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else ""
-            )
+        if arr.dtype.kind not in "biufc":
             raise TypeError(
-                "Variable: expected a real floating value (booleans and integers are converted "
-                f"to float64); got dtype {arr.dtype}{hint}"
+                "Variable: expected a floating or complex value (booleans and integers are "
+                f"converted to float64); got dtype {arr.dtype}"
             )
-        if not np.issubdtype(arr.dtype, np.floating):
+        if arr.dtype.kind in "biu":
             if dtype is not None:
                 raise TypeError(
                     f"Variable needs a floating dtype; got dtype={np.dtype(dtype).name}"
@@ -672,6 +685,7 @@ def _stacked(data: list[Any] | tuple[Any, ...], dtype: npt.DTypeLike | None, wha
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
+from .ops import complex as _cx  # noqa: E402
 from .ops import constructors as _co  # noqa: E402
 from .ops import contractions as _ct  # noqa: E402
 from .ops import cumulative as _cu  # noqa: E402
@@ -838,6 +852,7 @@ _UFUNCS: dict[np.ufunc, Any] = {
         "isfinite",
     ]
 }
+_UFUNCS[np.conjugate] = _cx.conjugate
 _UFUNCS[np.matmul] = _la.matmul
 _UFUNCS.update(
     (getattr(np, name), getattr(_uf, name))
@@ -894,6 +909,7 @@ _FUNCTIONS: dict[Any, Any] = {
         ),
         (_ct, "inner kron cross"),
         (_co, "full_like linspace"),
+        (_cx, "real imag angle"),
     )
     for name in names.split()
 }
