@@ -383,6 +383,11 @@ def ndtri(y: TensorLike) -> Tensor:
     return _ndtri.bind(y)
 
 
+# Student's t CDF, private: tapediff.scipy.stats.t.cdf. Its VJPs are attached there (they
+# need t's density); the forward is here, beside the one import of SciPy.
+_stdtr = primitive("stdtr", arity=2)(lambda df, z: _float_call(_sc.stdtr, df, z))
+
+
 # ----- logistic -----
 
 _expit = primitive("expit", arity=1)(_sc.expit)
