@@ -11,8 +11,8 @@ neighbouring orders, erfinv' = sqrt(pi)/2 exp(erfinv^2), and so on.
   the order: NotImplementedError if a tape tracks it).
 - gammainc/gammaincc are differentiable in ``x`` only and betainc in ``x`` only: a tracked ``a``
   (or ``b``) raises NotImplementedError rather than getting a silent zero.
-- float32 stays float32: also with Python numbers beside a float32 tensor, and for yn,
-  polygamma and multigammaln, which SciPy computes in float64.
+- float32 stays float32: also with Python numbers beside a float32 tensor, and whatever the
+  dtype of a static order (SciPy computes yn(1, x32), polygamma and multigammaln in float64).
 - xlogy and xlog1py are 0 where x == 0 (SciPy's convention, even where log(y) is not finite);
   their gradient with respect to y is 0 there too.
 - log_ndtr's gradient is computed without cancellation for very negative x (through erfcx).
@@ -97,6 +97,14 @@ def _float_call(f: Any, *args: Any) -> Any:
     if np.result_type(*args) == np.float32:
         return f(*args, dtype=np.float32)
     return f(*args)
+
+
+def _order_call(f: Any, order: Any, x: Any) -> Any:
+    """``f(order, x)`` in float32 when ``x`` is float32: a static order (an integer array too)
+    does not widen the result."""
+    if np.result_type(x) == np.float32:
+        return f(order, x, dtype=np.float32)
+    return f(order, x)
 
 
 def _as_float_of(out: Any, *args: Any) -> Any:
@@ -186,7 +194,7 @@ psi = digamma
 
 @primitive("polygamma")
 def _polygamma(x: Any, *, n: Any) -> Any:
-    return _as_float_of(_sc.polygamma(n, x), n, x)
+    return _as_float_of(_sc.polygamma(n, x), x)
 
 
 _polygamma.defvjp(lambda g, out, x, *, n: g * polygamma(np.add(n, 1), x))
@@ -468,7 +476,7 @@ def j1(x: TensorLike) -> Tensor:
 
 @primitive("jn")
 def _jn(x: Any, *, n: Any) -> Any:
-    return _float_call(_sc.jn, n, x)
+    return _order_call(_sc.jn, n, x)
 
 
 # J_n' = (J_{n-1} - J_{n+1}) / 2, for every real order.
@@ -501,7 +509,7 @@ def y1(x: TensorLike) -> Tensor:
 
 @primitive("yn")
 def _yn(x: Any, *, n: Any) -> Any:
-    return _as_float_of(_sc.yn(n, x), n, x)
+    return _order_call(_sc.yn, n, x)
 
 
 _yn.defvjp(lambda g, out, x, *, n: g * (0.5 * (yn(np.subtract(n, 1), x) - yn(np.add(n, 1), x))))
@@ -532,7 +540,7 @@ def i1(x: TensorLike) -> Tensor:
 
 @primitive("iv")
 def _iv(x: Any, *, v: Any) -> Any:
-    return _float_call(_sc.iv, v, x)
+    return _order_call(_sc.iv, v, x)
 
 
 # I_v' = (I_{v-1} + I_{v+1}) / 2.
@@ -548,7 +556,7 @@ def iv(v: Any, z: TensorLike) -> Tensor:
 
 @primitive("ive")
 def _ive(x: Any, *, v: Any) -> Any:
-    return _float_call(_sc.ive, v, x)
+    return _order_call(_sc.ive, v, x)
 
 
 # ive = iv * exp(-|x|): ive' = (ive_{v-1} + ive_{v+1}) / 2 - sign(x) ive (sign(0) = 0).
