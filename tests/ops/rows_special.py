@@ -22,11 +22,42 @@ MODULES = (special,)
 
 REQUIRED = {
     f"scipy.special.{name}"
-    for name in (
-        "gamma gammaln rgamma digamma psi polygamma multigammaln gammainc gammaincc beta betaln "
-        "betainc erf erfc erfinv erfcinv expit logit xlogy xlog1py logsumexp j0 j1 y0 y1 jn yn "
-        "i0 i1 iv ive ndtr log_ndtr ndtri"
-    ).split()
+    for name in [
+        "gamma",
+        "gammaln",
+        "rgamma",
+        "digamma",
+        "psi",
+        "polygamma",
+        "multigammaln",
+        "gammainc",
+        "gammaincc",
+        "beta",
+        "betaln",
+        "betainc",
+        "erf",
+        "erfc",
+        "erfinv",
+        "erfcinv",
+        "expit",
+        "logit",
+        "xlogy",
+        "xlog1py",
+        "logsumexp",
+        "j0",
+        "j1",
+        "y0",
+        "y1",
+        "jn",
+        "yn",
+        "i0",
+        "i1",
+        "iv",
+        "ive",
+        "ndtr",
+        "log_ndtr",
+        "ndtri",
+    ]
 }
 
 
@@ -82,6 +113,7 @@ ROWS: tuple[OpCase, ...] = (
     OpCase("scipy.special.gammaln", sp("gammaln"), sc.gammaln, unary(OFF_POLES), "0.1 from poles"),
     OpCase("scipy.special.rgamma", sp("rgamma"), sc.rgamma, unary(OFF_POLES), "0.1 from poles"),
     OpCase("scipy.special.digamma", sp("digamma"), sc.digamma, unary(OFF_POLES), "0.1 from poles"),
+    OpCase("scipy.special.psi", sp("psi"), sc.psi, unary(POSITIVE), "psi is digamma"),
     with_order("polygamma", st.sampled_from([0, 1, 2, 3]), OFF_POLES),
     OpCase(
         "scipy.special.polygamma[array_n]",
