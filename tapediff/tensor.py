@@ -834,3 +834,20 @@ _FUNCTIONS: dict[Any, Any] = {
     )
     for name in names.split()
 }
+
+
+# Metadata NumPy would read through a full array conversion (about 30 us a call on a tensor);
+# ops call np.shape and np.ndim on their operands, so these are answered directly.
+def _shape(a: Any) -> tuple[int, ...]:
+    return a._array.shape if isinstance(a, Tensor) else np.shape(a)
+
+
+def _ndim(a: Any) -> int:
+    return a._array.ndim if isinstance(a, Tensor) else np.ndim(a)
+
+
+def _size(a: Any, axis: int | None = None) -> int:
+    return np.size(a._array if isinstance(a, Tensor) else a, axis)
+
+
+_FUNCTIONS.update({np.shape: _shape, np.ndim: _ndim, np.size: _size})

@@ -299,3 +299,14 @@ class TestNumpyProtocols:
         with pytest.raises(TypeError, match=r"numpy\.add with out= cannot write into a tapediff"):
             np.add([1.0, 2.0], [1.0, 2.0], out=x)  # type: ignore[call-overload]
         np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
+
+
+def test_numpy_metadata_functions_answer_for_tensors_directly() -> None:
+    # np.shape/np.ndim/np.size on a tensor: the same answers as on its array, with no refusal
+    # even when a tape tracks it (they carry no gradient by nature).
+    t = td.tensor(np.ones((3, 4)))
+    with td.Tape() as tape:
+        tape.watch(t)
+        assert np.shape(t) == (3, 4) and np.ndim(t) == 2
+        assert np.size(t) == 12 and np.size(t, 1) == 4
+    assert np.shape([t, t]) == (2, 3, 4) and np.ndim(2.0) == 0
