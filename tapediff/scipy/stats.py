@@ -64,6 +64,19 @@ def _fill(out: Tensor, mask: Any, value: float) -> Tensor:
     return where(mask, value, out) if np.any(mask) else out
 
 
+def _operands(op: str, *values: Any) -> tuple[Tensor, ...]:
+    """The inputs as tensors of one floating dtype, NumPy's for them: a Python number (a
+    default ``loc=0``) does not widen float32."""
+    raw = [
+        v if isinstance(v, Tensor | float | int) and not isinstance(v, bool) else operand(v, op)
+        for v in values
+    ]
+    dt = np.result_type(*(r.dtype if isinstance(r, Tensor) else r for r in raw))
+    if dt.kind != "f":
+        dt = np.dtype(np.float64)
+    return tuple(r if isinstance(r, Tensor) else _wrap(np.asarray(r, dtype=dt)) for r in raw)
+
+
 class _Continuous:
     """A continuous distribution with SciPy's ``loc``/``scale`` standardization."""
 
@@ -99,8 +112,7 @@ class _Continuous:
                     " (it needs an incomplete gamma or beta function's "
                     "derivative in its first argument)",
                 )
-        tx, tloc, tscale = operand(x, op), operand(loc, op), operand(scale, op)
-        tshapes = tuple(operand(p, op) for p in shapes)
+        tx, tloc, tscale, *tshapes = _operands(op, x, loc, scale, *shapes)
         with np.errstate(invalid="ignore", divide="ignore"):
             bad_scale = ~(value_of(tscale) > 0)
             scale_s = _safe(tscale, bad_scale, 1.0)
@@ -501,8 +513,8 @@ class multivariate_normal_gen:
         """Log of the probability density at ``x`` (the last axis of ``x`` holds the
         components)."""
         op = "multivariate_normal.logpdf"
-        tcov = operand(cov, op)
-        tmean = None if mean is None else operand(mean, op)
+        tx, tcov, *rest = _operands(op, x, cov, *(() if mean is None else (mean,)))
+        tmean = rest[0] if rest else None
         if tmean is not None and tmean.ndim > 1:
             raise ValueError(f"{op}: mean must be a scalar or 1-d, got shape {tmean.shape}")
         if tcov.ndim > 2:
@@ -522,7 +534,6 @@ class multivariate_normal_gen:
             tcov = tcov * _wrap(eye)
         elif tcov.ndim == 1:
             tcov = reshape(tcov, (dim, 1)) * _wrap(eye)
-        tx = operand(x, op)
         if tx.ndim == 0:
             tx = reshape(tx, (1,))
         if tx.ndim == 1:
