@@ -717,11 +717,15 @@ def _spelling(name: str) -> str | None:
 
 
 def _is_scipy_special(ufunc: np.ufunc) -> bool:
-    """Whether ``ufunc`` is one of scipy.special's (SciPy already imported, as it made it)."""
+    """Whether ``ufunc`` is one of scipy.special's, public or private (``_zeta``, which
+    ``scipy.special.zeta`` calls). SciPy is already imported if it made the ufunc."""
     import sys
 
-    special = sys.modules.get("scipy.special")
-    return special is not None and getattr(special, ufunc.__name__, None) is ufunc
+    for home in ("scipy.special", "scipy.special._ufuncs"):
+        module = sys.modules.get(home)
+        if module is not None and getattr(module, ufunc.__name__, None) is ufunc:
+            return True
+    return False
 
 
 def _scipy_ufunc(ufunc: np.ufunc) -> Any:

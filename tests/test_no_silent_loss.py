@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.special as sc
 
 import tapediff as td
 
@@ -94,6 +95,13 @@ CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
         "fft.fft": lambda v, m: np.fft.fft(v),
         "fft.rfft": lambda v, m: np.fft.rfft(v),
         "fft.fftshift": lambda v, m: np.fft.fftshift(v),
+        # SciPy's ufuncs (scipy.special): tapediff.scipy.special's, or refused
+        "scipy.special.gammaln": lambda v, m: sc.gammaln(v * v + 1),
+        "scipy.special.jn": lambda v, m: sc.jn(1, v),
+        "scipy.special.xlogy": lambda v, m: sc.xlogy(v, v * v + 1),
+        "scipy.special.betainc": lambda v, m: sc.betainc(2.0, 3.0, v / 4 + 0.5),
+        "scipy.special.erfcx": lambda v, m: sc.erfcx(v),
+        "scipy.special.zeta": lambda v, m: sc.zeta(v + 3, 1.0),
     }.items()
 ]
 

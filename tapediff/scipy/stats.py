@@ -486,14 +486,17 @@ class dirichlet_gen:
 
     def logpdf(self, x: TensorLike, alpha: TensorLike) -> Tensor:
         """Log of the probability density at ``x``."""
-        tx, ta = self._check("logpdf", x, alpha)
+        return self._logpdf("logpdf", x, alpha)
+
+    def _logpdf(self, op: str, x: TensorLike, alpha: TensorLike) -> Tensor:
+        tx, ta = self._check(op, x, alpha)
         col = reshape(ta, ta.shape + (1,) * (tx.ndim - 1))
         lnb = sum(_sp.gammaln(ta)) - _sp.gammaln(sum(ta))
         return squeeze(-lnb + sum(_sp.xlogy(col - 1.0, tx), axis=0))
 
     def pdf(self, x: TensorLike, alpha: TensorLike) -> Tensor:
         """Probability density at ``x``."""
-        return exp(self.logpdf(x, alpha))
+        return exp(self._logpdf("pdf", x, alpha))
 
 
 # ----- multivariate_normal -----
