@@ -34,14 +34,11 @@ from ..ops._primitive import primitive, value_of
 from ..ops.elementwise import exp, log, log1p, sign, where
 from ..ops.reductions import logsumexp as _logsumexp
 from ..tensor import Tensor, TensorLike
+from ._require import scipy_module
 
-try:
-    import scipy.special as _sc  # type: ignore[import-untyped]
-except ImportError:  # pragma: no cover - tested in a subprocess without SciPy
-    raise ImportError(
-        "tapediff.scipy.special needs SciPy, an optional extra of tapediff: "
-        'pip install "tapediff[scipy]"'
-    ) from None
+# Imported with the module (not per call: the forwards are SciPy's ufuncs themselves); without
+# SciPy, importing this module raises an ImportError naming the extra to install.
+_sc = scipy_module("scipy.special", "tapediff.scipy.special")
 
 __all__ = [
     "beta",
