@@ -215,9 +215,12 @@ class Tensor:
     # ----- NumPy protocols: np.exp(t), np.sum(t, axis=0), ndarray + t run tapediff's ops -----
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         impl = _UFUNCS.get(ufunc)
+        if impl is None:
+            impl = _scipy_ufunc(ufunc)
         if impl is not None and method == "__call__" and not kwargs:
             return impl(*inputs)
-        name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        home = "scipy.special" if _is_scipy_special(ufunc) else "numpy"
+        name = f"{home}.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
         if kwargs:
             name += f" with {', '.join(kwargs)}="
         return _without_tapediff(name, getattr(ufunc, method), inputs, kwargs)
@@ -805,6 +808,33 @@ def _spelling(name: str) -> str | None:
     except ImportError:
         return None
     return f"{target}.{func}" if callable(getattr(mod, func, None)) else None
+
+
+def _is_scipy_special(ufunc: np.ufunc) -> bool:
+    """Whether ``ufunc`` is one of scipy.special's, public or private (``_zeta``, which
+    ``scipy.special.zeta`` calls). SciPy is already imported if it made the ufunc."""
+    import sys
+
+    for home in ("scipy.special", "scipy.special._ufuncs"):
+        module = sys.modules.get(home)
+        if module is not None and getattr(module, ufunc.__name__, None) is ufunc:
+            return True
+    return False
+
+
+def _scipy_ufunc(ufunc: np.ufunc) -> Any:
+    """The tapediff function for one of scipy.special's ufuncs, or None.
+
+    tapediff.scipy.special registers its functions in _UFUNCS when imported; it is imported
+    here, the first time a tensor meets one of SciPy's ufuncs, so that ``import tapediff``
+    never imports SciPy.
+    """
+    if not _is_scipy_special(ufunc):
+        return None
+    import importlib
+
+    importlib.import_module("tapediff.scipy.special")
+    return _UFUNCS.get(ufunc)
 
 
 # NumPy callables that dispatch to the tapediff op of the same name (NEP 13 and NEP 18).

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.special as sc
 
 import tapediff as td
 
@@ -106,6 +107,13 @@ CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
         "abs[complex]": lambda v, m: np.abs(v * (1 + 2j)),
         "linalg.eig": lambda v, m: np.linalg.eig(m),
         "linalg.eigvals": lambda v, m: np.linalg.eigvals(m),
+        # SciPy's ufuncs (scipy.special): tapediff.scipy.special's, or refused
+        "scipy.special.gammaln": lambda v, m: sc.gammaln(v * v + 1),
+        "scipy.special.jn": lambda v, m: sc.jn(1, v),
+        "scipy.special.xlogy": lambda v, m: sc.xlogy(v, v * v + 1),
+        "scipy.special.betainc": lambda v, m: sc.betainc(2.0, 3.0, v / 4 + 0.5),
+        "scipy.special.erfcx": lambda v, m: sc.erfcx(v),
+        "scipy.special.zeta": lambda v, m: sc.zeta(v + 3, 1.0),
     }.items()
 ]
 
