@@ -515,7 +515,9 @@ def _complement_vjp(g: VJPArg, out: VJPArg, a: VJPArg, *, extra: Any) -> Any:
             "svd: with full_matrices=True the singular vectors beyond min(m, n) are not unique, "
             "so they have no gradient; use full_matrices=False"
         )
-    return np.zeros_like(value_of(a))
+    # A tapediff op, not np.zeros_like: in a recorded (higher-order) backward pass the result
+    # must be a tensor.
+    return multiply(a, 0.0)
 
 
 _complement.defvjp(_complement_vjp)

@@ -100,6 +100,9 @@ def any_square(draw: st.DrawFn) -> Inputs:
 
 
 SMOOTH_VECTOR_ORDS = (None, 2, 1, 0, 3, 1.5)
+# Negative orders: (sum |x|^p)^(1/p) with p < 0, smooth where no entry is 0 (NumPy accepts any
+# real order for vectors).
+NEGATIVE_VECTOR_ORDS = (-1, -2, -1.5)
 SMOOTH_MATRIX_ORDS = (None, "fro")
 # Orders that pick a largest or smallest entry (or row/column sum): piecewise smooth, so drawn
 # without near-ties and checked to first order only.
@@ -115,11 +118,12 @@ def _clear_pick(values: Any, axis: Any) -> bool:
 
 
 @st.composite
-def vector_norm_inputs(draw: st.DrawFn, picking: bool) -> Inputs:
+def vector_norm_inputs(draw: st.DrawFn, picking: bool, negative: bool = False) -> Inputs:
     # |x| >= MARGIN: off the kinks of |x| (the 2-norm's gradient at 0 has its own row).
     x = draw(arr(tdt.shapes(1, 3, max_side=3), away([0.0])))
     axis = draw(st.integers(-x.ndim, x.ndim - 1))
     ords = (np.inf, -np.inf) if picking else SMOOTH_VECTOR_ORDS
+    ords = NEGATIVE_VECTOR_ORDS if negative else ords
     if picking:
         assume(_clear_pick(np.abs(x), axis))
     return (x,), {"ord": draw(st.sampled_from(ords)), "axis": axis, "keepdims": draw(st.booleans())}
@@ -208,6 +212,22 @@ def _svd_np(x: Any) -> Any:
     paired_vh = vh * u[..., 0, :, None]
     lead = x.shape[:-2]
     return np.concatenate([paired_u.reshape(*lead, -1), s, paired_vh.reshape(*lead, -1)], -1)
+
+
+def _svd_full_td(x: Any) -> Any:
+    # NumPy's default full_matrices=True: the first min(m, n) columns of U (the extra ones are
+    # not unique and get no gradient), paired with Vh's as in the reduced row.
+    u, s, vh = td.linalg.svd(x)
+    k = s.shape[-1]
+    paired_u = u[..., :, :k] * td.expand_dims(vh[..., :k, 0], -2)
+    return td.concatenate([td.reshape(paired_u, (*x.shape[:-2], -1)), s], axis=-1)
+
+
+def _svd_full_np(x: Any) -> Any:
+    u, s, vh = np.linalg.svd(x)
+    k = s.shape[-1]
+    paired_u = u[..., :, :k] * vh[..., None, :k, 0]
+    return np.concatenate([paired_u.reshape(*x.shape[:-2], -1), s], -1)
 
 
 def _qr_signs(q: Any, r: Any) -> Any:
@@ -301,6 +321,20 @@ ROWS: tuple[OpCase, ...] = (
     ),
     OpCase("linalg.svd", _svd_td, _svd_np, one_rect(), "full rank, distinct singular values"),
     OpCase(
+        "linalg.svd[full_matrices]",
+        _svd_full_td,
+        _svd_full_np,
+        one_rect(),
+        "full rank, distinct singular values; the first min(m, n) columns of U",
+    ),
+    OpCase(
+        "linalg.svd[no_uv]",
+        lambda x: td.linalg.svd(x, compute_uv=False),
+        lambda x: np.linalg.svd(x, compute_uv=False),
+        one_rect(),
+        "full rank, distinct singular values",
+    ),
+    OpCase(
         "linalg.svdvals",
         _op("linalg.svdvals"),
         lambda x: np.linalg.svd(x, compute_uv=False),
@@ -380,6 +414,13 @@ ROWS: tuple[OpCase, ...] = (
         np.linalg.norm,
         vector_norm_inputs(False),
         "|x| >= MARGIN",
+    ),
+    OpCase(
+        "linalg.norm[vector_negative]",
+        _op("linalg.norm"),
+        np.linalg.norm,
+        vector_norm_inputs(False, negative=True),
+        "|x| >= MARGIN; ord -1, -2, -1.5",
     ),
     OpCase(
         "linalg.norm[vector_inf]",
