@@ -144,6 +144,38 @@ LAYOUT_CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "linspace[arrays]": lambda v, m: np.linspace(v, 2 * v, 3, axis=1),
 }
 CALLS += list(LAYOUT_CALLS.items())
+
+# The rest of issue 7's NumPy-named functions (tests/test_issue7_coverage.py checks that every
+# one is here and must record).
+ISSUE7_CALLS: dict[str, Callable[[Any, Any], Any]] = {
+    "arccos": lambda v, m: np.arccos(v / 3),
+    "arctan": lambda v, m: np.arctan(v),
+    "sinc": lambda v, m: np.sinc(v),
+    "cosh": lambda v, m: np.cosh(v),
+    "arcsinh": lambda v, m: np.arcsinh(v),
+    "arccosh": lambda v, m: np.arccosh(v * v + 1.5),
+    "arctanh": lambda v, m: np.arctanh(v / 3),
+    "exp2": lambda v, m: np.exp2(v),
+    "log10": lambda v, m: np.log10(v * v + 1),
+    "logaddexp2": lambda v, m: np.logaddexp2(v, 1.0),
+    "fabs": lambda v, m: np.fabs(v),
+    "remainder": lambda v, m: np.remainder(v, 0.7),
+    "mod": lambda v, m: np.mod(v, 0.7),
+    "fmin": lambda v, m: np.fmin(v, 0.5),
+    "rad2deg": lambda v, m: np.rad2deg(v),
+    "degrees": lambda v, m: np.degrees(v),
+    "deg2rad": lambda v, m: np.deg2rad(v),
+    "radians": lambda v, m: np.radians(v),
+    "abs": lambda v, m: np.abs(v),
+    "linalg.lstsq": lambda v, m: np.linalg.lstsq(m[:, :2], v[:3]),  # tall: residuals too
+    "fft.ifft2": lambda v, m: np.fft.ifft2(m),
+    "fft.fftn": lambda v, m: np.fft.fftn(m),
+    "fft.ifftn": lambda v, m: np.fft.ifftn(m),
+    "fft.rfft2": lambda v, m: np.fft.rfft2(m),
+    "fft.irfft2": lambda v, m: np.fft.irfft2(m),
+    "fft.rfftn": lambda v, m: np.fft.rfftn(m),
+}
+CALLS += list(ISSUE7_CALLS.items())
 # These must be differentiable: a refusal is a failure too.
 MUST_RECORD = set(LAYOUT_CALLS) | {
     "cumsum",
@@ -169,6 +201,37 @@ MUST_RECORD = set(LAYOUT_CALLS) | {
     "cross",
     "take_along_axis",
     "atleast_2d",
+}
+# Issue 7's NumPy-named functions that are differentiable: recorded, never refused.
+MUST_RECORD |= set(ISSUE7_CALLS) | {
+    "arcsin",
+    "arctan2",
+    "hypot",
+    "sinh",
+    "log2",
+    "logaddexp",
+    "cbrt",
+    "reciprocal",
+    "fmax",
+    "nan_to_num",
+    "nansum",
+    "nanmean",
+    "average",
+    "median",
+    "quantile",
+    "real",
+    "imag",
+    "conj",
+    "angle",
+    *(
+        f"linalg.{n}"
+        for n in ["det", "inv", "solve", "norm", "cholesky", "eigh", "svd", "slogdet", "qr", "pinv"]
+    ),
+    *("linalg.matrix_power", "linalg.eig"),
+    *(
+        f"fft.{n}"
+        for n in ["fft", "rfft", "fftshift", "ifft", "irfft", "fft2", "irfftn", "ifftshift"]
+    ),
 }
 
 
