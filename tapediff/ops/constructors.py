@@ -140,7 +140,9 @@ def linspace(
     value, step = np.linspace(
         _value(start), _value(stop), num, endpoint=endpoint, retstep=True, dtype=dtype, axis=axis
     )
-    if not (isinstance(start, Tensor) or isinstance(stop, Tensor)) or value.dtype.kind != "f":
+    # Complex ends are differentiable too (the arithmetic below is complex-linear); only an
+    # integer (or boolean) result carries no gradient.
+    if not (isinstance(start, Tensor) or isinstance(stop, Tensor)) or value.dtype.kind not in "fc":
         out = _wrap(value)
         return (out, _wrap(np.asarray(step))) if retstep else out
     # NumPy's own arithmetic, on tensors, in NumPy's computation dtype (ends that are Python

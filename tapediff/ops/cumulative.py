@@ -45,6 +45,8 @@ def _flat_axis(op: str, a: TensorLike, axis: Any, dtype: npt.DTypeLike | None) -
 _cumsum = primitive("cumsum")(np.cumsum)
 # The cotangent of x_j collects g_i for every i >= j: a cumsum from the end.
 _cumsum.defvjp(lambda g, out, x, axis: _flip(cumsum(_flip(g, axis), axis), axis))
+# Linear: its transpose (a reversed cumsum) holds for complex values as written.
+_cumsum.allow_complex()
 
 
 def cumsum(a: TensorLike, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
@@ -95,6 +97,9 @@ def _cumprod_vjp(g: VJPArg, out: VJPArg, x: VJPArg, axis: int) -> Any:
 
 
 _cumprod.defvjp(_cumprod_vjp)
+# Products and quotients only (no comparison of values: the zero test is on |x|), each
+# cotangent multiplied by the derivative, never its conjugate: right for complex values.
+_cumprod.allow_complex()
 
 
 def cumprod(a: TensorLike, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:

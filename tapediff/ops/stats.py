@@ -63,7 +63,8 @@ def nanmean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     nan = _nan_mask(t)
     count = np.sum(~nan, axis=axes, keepdims=keepdims)
     total = sum(where(_wrap(nan), 0.0, t), axis=axes, keepdims=keepdims)
-    dtype = total.dtype if total.dtype.kind == "f" else np.dtype(np.float64)
+    # The count in the sum's real precision: complex64 stays complex64, as in NumPy.
+    dtype = np.finfo(total.dtype).dtype if total.dtype.kind in "fc" else np.dtype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / _wrap(np.asarray(count, dtype=dtype))
 

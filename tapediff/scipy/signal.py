@@ -62,6 +62,9 @@ def _convolve_vjp(
 
 
 _convolve.defvjp_all(_convolve_vjp)
+# Bilinear, and the VJPs convolve with the flipped other operand (the transpose, no
+# conjugate): right for complex values. correlate conjugates, so it refuses complex input.
+_convolve.allow_complex()
 
 
 def _checked(op: str, in1: TensorLike, in2: TensorLike, mode: str, method: str) -> tuple[Any, Any]:
