@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._errors import non_numeric_error
 from .ops import _factored
 from .ops import decompositions as _dec
 from .ops._primitive import VJPArg, primitive, value_of
@@ -111,6 +112,9 @@ _COMPLEX_OK = frozenset({"inv", "det", "solve", "eig", "eigvals"})
 
 def _float(op: str, a: TensorLike) -> Tensor:
     t = operand(a, op)
+    refused = non_numeric_error(op, [t])  # strings: named here, not by NumPy's cast below
+    if refused is not None:
+        raise refused
     if t.dtype.kind == "c":
         if op not in _COMPLEX_OK:
             raise TypeError(
@@ -164,10 +168,23 @@ def inv(a: TensorLike) -> Tensor:
     return _inv.bind(t)
 
 
+def _inverse_in_gradient(op: str, a: VJPArg) -> Tensor:
+    """``inv(a)`` for the gradient of ``op``; a singular ``a`` raises LinAlgError naming ``op``
+    (the error would otherwise name inv, which the caller never called)."""
+    try:
+        return inv(a)
+    except np.linalg.LinAlgError as e:
+        raise np.linalg.LinAlgError(
+            f"{op}: no gradient at a singular matrix (it needs the inverse): {e}"
+        ) from e
+
+
 _det = primitive("det", arity=1)(np.linalg.det)
 # d det(A) = det(A) tr(A^-1 dA): the cotangent is g det(A) A^-T. A singular A has det 0 and a
 # non-zero gradient (its adjugate), which inv cannot give: the backward pass raises LinAlgError.
-_det.defvjp(lambda g, out, a: multiply(expand_dims(g * out, (-1, -2)), _mT(inv(a))))
+_det.defvjp(
+    lambda g, out, a: multiply(expand_dims(g * out, (-1, -2)), _mT(_inverse_in_gradient("det", a)))
+)
 _det.allow_complex()
 
 
@@ -190,7 +207,11 @@ def _slogdet(a: Any) -> Any:
 
 
 # Only logabsdet has a gradient (the sign is piecewise constant): A^-T.
-_slogdet.defvjp(lambda g, out, a: multiply(expand_dims(g[..., 1], (-1, -2)), _mT(inv(a))))
+_slogdet.defvjp(
+    lambda g, out, a: multiply(
+        expand_dims(g[..., 1], (-1, -2)), _mT(_inverse_in_gradient("slogdet", a))
+    )
+)
 
 
 def slogdet(a: TensorLike) -> SlogdetResult:

@@ -286,6 +286,16 @@ def _qr_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
 
     m = np.shape(a)[-2]
     q, r = out[..., :m, :], out[..., m:, :]
+    # Without full column rank Q is not unique and R^-T does not exist; a diagonal of R at the
+    # rounding level (np.linalg.qr of a rank-deficient matrix) would still solve, to a
+    # meaningless gradient, so it is refused as matrix_rank would count it.
+    diag = np.abs(np.diagonal(value_of(r), axis1=-2, axis2=-1))
+    eps = np.finfo(diag.dtype).eps
+    if np.any(diag <= np.max(diag, axis=-1, keepdims=True) * max(np.shape(a)[-2:]) * eps):
+        raise LinAlgError(
+            "qr: no gradient for a matrix without full column rank (a zero, or rounding-level, "
+            "diagonal entry of R)"
+        )
     qbar, rbar = g[..., :m, :], g[..., m:, :]
     # M = R Rbar^T - Qbar^T Q; Abar = (Qbar + Q copyltu(M)) R^-T (R singular: LinAlgError).
     mm = matmul(r, _mT(rbar)) - matmul(_mT(qbar), q)

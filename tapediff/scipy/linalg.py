@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import linalg as _la
+from .._errors import non_numeric_error
 from ..ops._primitive import VJPArg, primitive, value_of
 from ..ops.elementwise import multiply
 from ..ops.linalg import matmul
@@ -61,6 +62,9 @@ def _mT(x: Any) -> Tensor:
 def _float(op: str, a: TensorLike, check_finite: bool = False) -> Tensor:
     """``a`` as a floating tensor (integers become float64), checked like SciPy's inputs."""
     t = operand(a, op)
+    refused = non_numeric_error(op, [t])  # strings: named here, not by NumPy's cast below
+    if refused is not None:
+        raise refused
     if not np.issubdtype(t.dtype, np.floating):
         if np.issubdtype(t.dtype, np.complexfloating):
             raise TypeError(f"{op}: complex input is not supported; got dtype {t.dtype}")

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import non_numeric_error
 from .._record import tracks
 from ..linalg import cholesky, solve
 from ..ops._primitive import value_of
@@ -71,6 +72,9 @@ def _operands(op: str, *values: Any) -> tuple[Tensor, ...]:
         v if isinstance(v, Tensor | float | int) and not isinstance(v, bool) else operand(v, op)
         for v in values
     ]
+    refused = non_numeric_error(op, raw)  # strings: named here, not by NumPy's promotion
+    if refused is not None:
+        raise refused
     dt = np.result_type(*(r.dtype if isinstance(r, Tensor) else r for r in raw))
     if dt.kind != "f":
         dt = np.dtype(np.float64)
@@ -402,6 +406,9 @@ class poisson_gen:
                     "tensor that a tape is tracking; pass a number or an array"
                 )
         tmu = operand(mu, f"poisson.{op}")
+        refused = non_numeric_error(f"poisson.{op}", [k, tmu, loc])
+        if refused is not None:
+            raise refused
         kk = np.asarray(value_of(k)) - np.asarray(value_of(loc))
         if kk.dtype.kind not in "biuf":
             raise TypeError(f"poisson.{op}: k and loc must be numbers, got {kk.dtype}")
@@ -454,6 +461,9 @@ class dirichlet_gen:
     def _check(self, op: str, x: Any, alpha: Any) -> tuple[Tensor, Tensor]:
         op = f"dirichlet.{op}"
         ta, tx = operand(alpha, op), operand(x, op)
+        refused = non_numeric_error(op, [tx, ta])
+        if refused is not None:
+            raise refused
         av = value_of(ta)
         if av.ndim != 1:
             raise ValueError(f"{op}: alpha must be one-dimensional, got shape {ta.shape}")
