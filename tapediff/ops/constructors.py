@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._errors import non_numeric_error
 from ..tensor import Shape, Tensor, TensorLike, _wrap, operand
 from ._primitive import value_of
 from .elementwise import astype, where
@@ -137,6 +138,9 @@ def linspace(
         raise TypeError(f"linspace: num must be an integer; got {type(num).__name__}")
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative; got {num}")
+    refused = non_numeric_error("linspace", [start, stop])  # before NumPy's own message
+    if refused is not None:
+        raise refused
     value, step = np.linspace(
         _value(start), _value(stop), num, endpoint=endpoint, retstep=True, dtype=dtype, axis=axis
     )

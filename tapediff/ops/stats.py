@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import non_numeric_error
 from ..tensor import Axis, Tensor, TensorLike, _wrap, operand
 from ._axes import axis_tuple
 from ._primitive import primitive, value_of
@@ -43,8 +44,11 @@ def _axes(op: str, x: Tensor, axis: Axis) -> _Axes:
 # ----- nansum, nanmean -----
 
 
-def _nan_mask(t: Tensor) -> Any:
+def _nan_mask(t: Tensor, op: str) -> Any:
     arr = value_of(t)
+    refused = non_numeric_error(op, [arr])  # named here, not by the where() inside
+    if refused is not None:
+        raise refused
     return np.isnan(arr) if arr.dtype.kind in "fc" else np.zeros(arr.shape, bool)
 
 
@@ -53,14 +57,14 @@ def nansum(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     t = operand(a, "nansum")
     axes = _axes("nansum", t, axis)
     # NaN replaced by a constant 0 through where: no gradient reaches those positions.
-    return sum(where(_wrap(_nan_mask(t)), 0.0, t), axis=axes, keepdims=keepdims)
+    return sum(where(_wrap(_nan_mask(t, "nansum")), 0.0, t), axis=axes, keepdims=keepdims)
 
 
 def nanmean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Mean ignoring NaN (numpy.nanmean); NaN for an all-NaN slice, gradient 0 at NaN."""
     t = operand(a, "nanmean")
     axes = _axes("nanmean", t, axis)
-    nan = _nan_mask(t)
+    nan = _nan_mask(t, "nanmean")
     count = np.sum(~nan, axis=axes, keepdims=keepdims)
     total = sum(where(_wrap(nan), 0.0, t), axis=axes, keepdims=keepdims)
     # The count in the sum's real precision: complex64 stays complex64, as in NumPy.
