@@ -83,6 +83,10 @@ NON_NUMERIC: list[tuple[str, Callable[[Any], Any]]] = [
     ("chi2.pdf", lambda s: tst.chi2.pdf(s, 2.0)),
     ("poisson.logpmf", lambda s: tst.poisson.logpmf(s, 2.0)),
     ("poisson.cdf", lambda s: tst.poisson.cdf(s, 2.0)),
+    # computed by logpmf, cdf and logpdf: the errors name the method called
+    ("poisson.pmf", lambda s: tst.poisson.pmf(s, 2.0)),
+    ("poisson.logcdf", lambda s: tst.poisson.logcdf(s, 2.0)),
+    ("multivariate_normal.pdf", lambda s: tst.multivariate_normal.pdf(s, np.zeros(2))),
     ("dirichlet.logpdf", lambda s: tst.dirichlet.logpdf(s, np.ones(2))),
     ("multivariate_normal.logpdf", lambda s: tst.multivariate_normal.logpdf(s, np.zeros(2))),
 ]
@@ -190,3 +194,15 @@ def test_fft_argument_errors_name_the_transform(
 ) -> None:
     with pytest.raises(error, match=match):
         call(td.tensor(np.ones((2, 3))))
+
+
+def test_pdf_errors_name_pdf_not_the_logpdf_computing_it() -> None:
+    with pytest.raises(ValueError, match=r"^multivariate_normal.pdf: x has 3 components"):
+        tst.multivariate_normal.pdf([1.0, 2.0, 3.0], [0.0, 0.0], np.eye(2))
+    k = td.tensor(2.0)
+    with td.Tape() as tape:
+        tape.watch(k)
+        with pytest.raises(TypeError, match=r"^poisson.pmf: k is a count"):
+            tst.poisson.pmf(k, 1.5)
+        with pytest.raises(TypeError, match=r"^poisson.logcdf: k is a count"):
+            tst.poisson.logcdf(k, 1.5)

@@ -65,6 +65,18 @@ def _fill(out: Tensor, mask: Any, value: float) -> Tensor:
     return where(mask, value, out) if np.any(mask) else out
 
 
+def _named(inner: str, outer: str, call: Any) -> Any:
+    """``call()``, its errors naming ``outer`` (pdf, called by the user) where they named
+    ``inner`` (logpdf, which computes it)."""
+    try:
+        return call()
+    except (TypeError, ValueError, NotImplementedError) as e:
+        message = str(e)
+        if not message.startswith(f"{inner}:"):
+            raise
+        raise type(e)(outer + message[len(inner) :]) from e
+
+
 def _operands(op: str, *values: Any) -> tuple[Tensor, ...]:
     """The inputs as tensors of one floating dtype, NumPy's for them: a Python number (a
     default ``loc=0``) does not widen float32."""
@@ -428,7 +440,7 @@ class poisson_gen:
 
     def pmf(self, k: Any, mu: TensorLike, loc: Any = 0) -> Tensor:
         """Probability mass at ``k``."""
-        return exp(self.logpmf(k, mu, loc))
+        return _named("poisson.logpmf", "poisson.pmf", lambda: exp(self.logpmf(k, mu, loc)))
 
     def cdf(self, k: Any, mu: TensorLike, loc: Any = 0) -> Tensor:
         """Cumulative distribution function: P(K <= k)."""
@@ -445,7 +457,7 @@ class poisson_gen:
     def logcdf(self, k: Any, mu: TensorLike, loc: Any = 0) -> Tensor:
         """Log of the cumulative distribution function."""
         with np.errstate(divide="ignore"):
-            return log(self.cdf(k, mu, loc))
+            return _named("poisson.cdf", "poisson.logcdf", lambda: log(self.cdf(k, mu, loc)))
 
 
 # ----- dirichlet -----
@@ -583,7 +595,11 @@ class multivariate_normal_gen:
         allow_singular: bool = False,
     ) -> Tensor:
         """Probability density at ``x``."""
-        return exp(self.logpdf(x, mean, cov, allow_singular))
+        return _named(
+            "multivariate_normal.logpdf",
+            "multivariate_normal.pdf",
+            lambda: exp(self.logpdf(x, mean, cov, allow_singular)),
+        )
 
 
 norm = norm_gen()
