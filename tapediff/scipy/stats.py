@@ -31,6 +31,7 @@ to an array): use these.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,7 @@ def _fill(out: Tensor, mask: Any, value: float) -> Tensor:
     return where(mask, value, out) if np.any(mask) else out
 
 
-def _named(inner: str, outer: str, call: Any) -> Any:
+def _named(inner: str, outer: str, call: Callable[[], Tensor]) -> Tensor:
     """``call()``, its errors naming ``outer`` (pdf, called by the user) where they named
     ``inner`` (logpdf, which computes it)."""
     try:
