@@ -367,3 +367,24 @@ def test_every_vector_ord_numpy_accepts_has_a_norm_row(ord: Any) -> None:
 @pytest.mark.parametrize("ord", MATRIX_ORDS, ids=[f"matrix-{o}" for o in MATRIX_ORDS])
 def test_every_matrix_ord_numpy_accepts_has_a_norm_row(ord: Any) -> None:
     assert _row_draws(MATRIX_ORDS[ord], ord, matrix=True)
+
+
+def test_non_table_items_keep_float32() -> None:
+    # tensor([...]) of float32 tensors and fixed_point's implicit gradient, in single
+    # precision (the table checks every row's float32; these two have no row).
+    x = td.tensor(np.array([1.0, 2.0], dtype=np.float32))
+    built = td.tensor([x[0] * 2, x[1]])
+    assert built.dtype == np.float32
+    g = td.grad(lambda t: td.sum(td.tensor([t[0] * 2, t[1]]) ** 2))(x)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g.numpy(), [8.0, 4.0])
+
+    def newton(a: Any) -> Any:
+        return lambda r: 0.5 * (r + a / r)
+
+    a = td.tensor(np.float32(2.0))
+    root = td.fixed_point(newton, a, td.tensor(np.float32(1.0)), tol=1e-6)
+    assert root.dtype == np.float32
+    d = td.grad(lambda a_: td.fixed_point(newton, a_, td.tensor(np.float32(1.0)), tol=1e-6))(a)
+    assert d.dtype == np.float32
+    np.testing.assert_allclose(d.numpy(), 0.5 / np.sqrt(2.0), rtol=1e-5)
