@@ -337,6 +337,14 @@ def _pnorm_vjp(g: VJPArg, out: VJPArg, x: VJPArg, *, p: float, axis: Any, keepdi
     if p == 2:
         return multiply(g, x / _safe(out))
     ratio = absolute(x) / _safe(out)
+    if p < 0:
+        # A zero entry makes a negative-order norm 0 (NumPy: sum |x|^p = inf). Near it the
+        # norm is about |x_0|, so the other entries' derivatives vanish and x_0's is a
+        # subgradient of |x_0|: 0 everywhere in that slice (0^(p-1) would be inf, and NaN).
+        dead = np.broadcast_to(value_of(out) == 0, np.shape(x))
+        if dead.any():
+            ratio = where(dead, 1.0, ratio)
+            return multiply(g, where(dead, 0.0, sign * power(ratio, p - 1.0)))
     return multiply(g, sign * power(ratio, p - 1.0))
 
 

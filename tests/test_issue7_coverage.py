@@ -388,3 +388,23 @@ def test_non_table_items_keep_float32() -> None:
     d = td.grad(lambda a_: td.fixed_point(newton, a_, td.tensor(np.float32(1.0)), tol=1e-6))(a)
     assert d.dtype == np.float32
     np.testing.assert_allclose(d.numpy(), 0.5 / np.sqrt(2.0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("ord", [-1, -2, -1.5])
+def test_negative_order_norm_at_a_zero_entry_has_the_finite_subgradient(ord: float) -> None:
+    # The norm of a slice with a zero is 0 (NumPy); near it the norm is about |x_0|, so the
+    # other entries' derivatives vanish: 0 for the whole slice, not NaN (0 ** (ord - 1)).
+    x = td.tensor([[0.0, 1.0, -2.0], [0.5, 1.0, -2.0]])
+
+    def f(t: Any) -> Any:
+        return td.sum(td.linalg.norm(t, ord, axis=1))
+
+    with np.errstate(divide="ignore"):
+        g = td.grad(f)(x).numpy()
+        second = td.grad(lambda t: td.sum(td.grad(f)(t) ** 2))(x).numpy()
+    np.testing.assert_array_equal(g[0], 0.0)
+    assert np.all(np.isfinite(g)) and np.all(np.isfinite(second))
+    # The other slice keeps its derivative: sign(x) (|x| / norm) ** (ord - 1).
+    row = np.array([0.5, 1.0, -2.0])
+    norm = np.linalg.norm(row, ord)
+    np.testing.assert_allclose(g[1], np.sign(row) * (np.abs(row) / norm) ** (ord - 1.0))
