@@ -11,7 +11,8 @@ import numpy as np
 
 import tapediff as td
 
-from ..tensor import Tensor, TensorLike
+from ..ops._primitive import primitive
+from ..tensor import Array, Tensor, TensorLike
 from ._conv_ops import _windows
 from ._spatial import check_fits, from_nchw, pad_width_nchw, pair, to_nchw
 from ._spatial import data_format as check_format
@@ -47,6 +48,94 @@ def _prepare(layer: str, x: TensorLike, fmt: str) -> Tensor:
     return to_nchw(layer, x, check_format(layer, fmt), None, expected)
 
 
+# Max pooling gathers each window's winner by a constant multi-index (a NumPy computation, no
+# gradient), so its gradient scatters the cotangent back there. The two primitives are each
+# other's transpose, hence closed under differentiation (any order). Dedicated primitives
+# rather than getitem / scatter_add: the scatter writes directly when windows do not overlap
+# and uses bincount when they do, several times faster than add.at, and no flattening copy of a
+# strided input (NHWC, or NCHW views of conv outputs) is needed.
+Key = tuple[Array, Array, Array, Array]
+
+
+@primitive("max_pool2d_gather")
+def _gather(x: Array, *, key: Key, overlap: bool) -> Array:
+    out: Array = x[key]
+    return out
+
+
+@primitive("max_pool2d_scatter")
+def _scatter(g: Array, *, key: Key, shape: tuple[int, ...], overlap: bool) -> Array:
+    g = np.asarray(g)
+    if not overlap:  # each input element wins at most one window: plain assignment
+        out = np.zeros(shape, dtype=g.dtype)
+        out[key] = g
+        return out
+    if np.issubdtype(g.dtype, np.floating):
+        n, c, h, w = shape
+        flat = ((key[0] * c + key[1]) * h + key[2]) * w + key[3]
+        total = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * h * w)
+        return total.reshape(shape).astype(g.dtype, copy=False)
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, key, g)
+    return out
+
+
+_gather.defvjp(
+    lambda g, out, x, *, key, overlap: _scatter.bind(g, key=key, shape=x.shape, overlap=overlap)
+)
+_scatter.defvjp(lambda u, out, g, *, key, shape, overlap: _gather.bind(u, key=key, overlap=overlap))
+
+
+def _winners(
+    layer: str, xa: Array, k: Pair, s: Pair, p: Pair, d: Pair, given: tuple[int, ...]
+) -> Key:
+    """The (n, c, row, col) index of each window's maximum; ties go to the first tap in row-major
+    order, padding (-inf) never wins over a real tap (NaN wins, as in argmax)."""
+    n, c, h, w = xa.shape
+    ho = (h + 2 * p[0] - ((k[0] - 1) * d[0] + 1)) // s[0] + 1
+    wo = (w + 2 * p[1] - ((k[1] - 1) * d[1] + 1)) // s[1] + 1
+    # Tap rows/cols of every window, in unpadded coordinates: (ho, k0) and (wo, k1).
+    tap_r = np.arange(ho)[:, None] * s[0] + np.arange(k[0])[None, :] * d[0] - p[0]
+    tap_c = np.arange(wo)[:, None] * s[1] + np.arange(k[1])[None, :] * d[1] - p[1]
+    ok_r, ok_c = (tap_r >= 0) & (tap_r < h), (tap_c >= 0) & (tap_c < w)
+    if not (ok_r.any(axis=1).all() and ok_c.any(axis=1).all()):
+        # Possible with dilation: every tap of some window falls in the padding.
+        raise ValueError(
+            f"{layer}: input of shape {given} leaves a window wholly in the padding "
+            f"(kernel {k}, dilation {d}, padding {p})"
+        )
+    if k == s and p == (0, 0) and d == (1, 1):
+        # Non-overlapping windows tiling the input: a reshape, not a sliding view.
+        v = xa[:, :, : ho * k[0], : wo * k[1]].reshape(n, c, ho, k[0], wo, k[1])
+        best = v.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, -1).argmax(axis=-1)
+    else:
+        xp = xa
+        if p != (0, 0):
+            xp = np.pad(xa, pad_width_nchw((p[0], p[0]), (p[1], p[1])), constant_values=-np.inf)
+        best = _windows(xp, k, s, d).reshape(n, c, ho, wo, -1).argmax(axis=-1)
+    a, b = np.divmod(best, k[1])
+    rows = tap_r[np.arange(ho)[:, None], a]
+    cols = tap_c[np.arange(wo), b]
+    if p != (0, 0):
+        pad_won = (rows < 0) | (rows >= h) | (cols < 0) | (cols >= w)
+        if pad_won.any():
+            # A window whose real taps are all -inf ties with the padding: its first real tap
+            # is an equal maximum.
+            real = ok_r[:, None, :, None] & ok_c[None, :, None, :]  # (ho, wo, k0, k1)
+            first = real.reshape(ho, wo, -1).argmax(axis=-1)
+            fa, fb = np.divmod(first, k[1])
+            fr = tap_r[np.arange(ho)[:, None], fa]
+            fc = tap_c[np.arange(wo)[None, :], fb]
+            rows = np.where(pad_won, fr, rows)
+            cols = np.where(pad_won, fc, cols)
+    return (
+        np.arange(n)[:, None, None, None],
+        np.arange(c)[None, :, None, None],
+        rows,
+        cols,
+    )
+
+
 def max_pool2d(
     x: TensorLike,
     kernel_size: IntPair,
@@ -59,28 +148,11 @@ def max_pool2d(
     """Maximum over each window; padding never wins (it is -inf)."""
     k, s, p, d, span = _args(layer, kernel_size, stride, padding, dilation)
     t = _prepare(layer, x, data_format)
-    n, c, h, w = t.shape
+    h, w = t.shape[2], t.shape[3]
     check_fits(layer, (h + 2 * p[0], w + 2 * p[1]), span, np.shape(x))
-    width = pad_width_nchw((p[0], p[0]), (p[1], p[1]))
-    xp = np.pad(t._array, width, constant_values=-np.inf)
-    flat = np.pad(np.arange(t.size).reshape(t.shape), width, constant_values=-1)
-    vals = _windows(xp, k, s, d)
-    idx_win = _windows(flat, k, s, d)
-    ho, wo = vals.shape[2], vals.shape[3]
-    cand = idx_win.reshape(n, c, ho, wo, -1)
-    real = cand >= 0
-    if not real.any(axis=-1).all():
-        # Possible with dilation: every tap of some window falls in the padding.
-        raise ValueError(
-            f"{layer}: input of shape {np.shape(x)} leaves a window wholly in the padding "
-            f"(kernel {k}, dilation {d}, padding {p})"
-        )
-    best = vals.reshape(n, c, ho, wo, -1).argmax(axis=-1)[..., None]
-    # Padding ties an input's -inf; then the window's first real tap is the (equal) maximum.
-    picked_pad = ~np.take_along_axis(real, best, axis=-1)
-    best = np.where(picked_pad, real.argmax(axis=-1)[..., None], best)
-    idx = np.take_along_axis(cand, best, axis=-1)[..., 0]
-    y = td.take(td.reshape(t, (-1,)), idx)
+    key = _winners(layer, t._array, k, s, p, d, np.shape(x))
+    overlap = s[0] < span[0] or s[1] < span[1]
+    y = _gather.bind(t, key=key, overlap=overlap)
     return from_nchw(y, data_format)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import tapediff as td
 from tapediff import nn
-from tapediff.testing import gradcheck
+from tapediff.testing import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
 
@@ -212,6 +212,38 @@ def test_avg_pool_second_order() -> None:
         lambda x: td.grad(lambda t: td.sum(td.sin(nn.avg_pool2d(t, 2, 1, 1, dilation=2))))(x),
         [x],
     )
+
+
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "dilation"),
+    [(2, None, 0, 1), (3, 1, 1, 1), (2, 1, 1, 2)],  # tiling, overlapping, dilated
+)
+@pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
+def test_max_pool_second_order(
+    kernel: int, stride: int | None, padding: int, dilation: int, fmt: str
+) -> None:
+    """The gather and scatter of max pooling differentiate through each other."""
+    x = RNG.permutation(2 * 3 * 6 * 6).reshape(2, 3, 6, 6) / 7.0  # no ties
+    if fmt == "NHWC":
+        x = x.transpose(0, 2, 3, 1)
+
+    def f(t: td.Tensor) -> td.Tensor:
+        return td.sum(td.sin(nn.max_pool2d(t, kernel, stride, padding, fmt, dilation)))
+
+    gradgradcheck(f, [x])
+    gradcheck(lambda x: td.grad(f)(x), [x])
+
+
+def test_max_pool_gradients_add_up_where_windows_overlap() -> None:
+    x = np.zeros((1, 1, 3, 3))
+    x[0, 0, 1, 1] = 5.0  # the centre wins all four 2x2 windows of stride 1
+    for dtype in (np.float64, np.float32):
+        v = td.Variable(x.astype(dtype))
+        with td.Tape() as tape:
+            out = td.sum(nn.max_pool2d(v, 2, 1) * np.array([1.0, 2.0, 3.0, 4.0]).reshape(2, 2))
+        g = np.asarray(tape.gradient(out, v))
+        assert g.dtype == dtype
+        np.testing.assert_array_equal(g[0, 0], [[0, 0, 0], [0, 10, 0], [0, 0, 0]])
 
 
 def test_max_pool_padding_ties_with_minus_inf() -> None:
