@@ -181,6 +181,8 @@ POOL_CASES = [
     ((2, 3), 1, (0, 1), 1),
     ((2, 2), 1, 1, 2),
     ((3, 2), (2, 1), (2, 1), (2, 3)),
+    ((3, 3), 2, 0, 1),  # overlapping windows, no padding
+    ((2, 3), (1, 2), 0, (2, 1)),  # dilated, no padding
 ]
 
 
@@ -256,6 +258,28 @@ def test_max_pool_padding_ties_with_minus_inf() -> None:
     with td.Tape() as tape:
         out = td.sum(nn.max_pool2d(v, 2, 1, 1)[..., 2, 2])
     np.testing.assert_array_equal(np.asarray(tape.gradient(out, v)), [[[[0, 0], [0, 1]]]])
+
+
+@pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
+def test_max_pool_all_minus_inf_window_sends_gradient_to_its_first_real_tap(fmt: str) -> None:
+    x = np.full((1, 2, 2, 2), -np.inf)
+    x[0, 1] = [[1.0, 2.0], [3.0, 4.0]]  # channel 1 finite, channel 0 all -inf
+    to_fmt = (lambda a: a.transpose(0, 2, 3, 1)) if fmt == "NHWC" else (lambda a: a)
+    from_fmt = (lambda a: a.transpose(0, 3, 1, 2)) if fmt == "NHWC" else (lambda a: a)
+    v = td.Variable(to_fmt(x))
+    with td.Tape() as tape:
+        y = nn.max_pool2d(v, 2, 1, 1, data_format=fmt)  # (1, 2, 3, 3) windows, padding 1
+    got = from_fmt(y.numpy())
+    assert np.all(got[0, 0] == -np.inf)
+    np.testing.assert_array_equal(got[0, 1], [[1, 2, 2], [3, 4, 4], [3, 4, 4]])
+    cot = np.arange(1.0, 19.0).reshape(1, 2, 3, 3)
+    g = from_fmt(np.asarray(tape.gradient(y, v, output_gradients=to_fmt(cot))))
+    # Channel 0: every window's real taps tie at -inf with its padding; the first real tap in
+    # row-major order wins: windows (0, 0), (0, 1), (1, 0), (1, 1) pick x[0, 0], x[0, 0],
+    # x[0, 0], x[0, 0]; (0, 2) and (1, 2) pick x[0, 1]; (2, 0) and (2, 1) x[1, 0]; (2, 2) x[1, 1].
+    np.testing.assert_array_equal(g[0, 0], [[1 + 2 + 4 + 5, 3 + 6], [7 + 8, 9]])
+    # Channel 1: the usual winners.
+    np.testing.assert_array_equal(g[0, 1], [[10, 11 + 12], [13 + 16, 14 + 15 + 17 + 18]])
 
 
 def test_pool_errors() -> None:
