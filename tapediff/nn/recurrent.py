@@ -36,21 +36,20 @@ Gradients come from the tape through ordinary ops, so they are of any order.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 import tapediff as td
 
+from ..ops._primitive import primitive
 from ..tensor import Array, Tensor, TensorLike, Variable
 from . import init
 from ._util import RngLike, as_rng, shape_error
 from .module import Module
 
 __all__ = ["GRU", "LSTM", "gru", "lstm"]
-
-Step = Callable[[Tensor, tuple[Tensor, ...]], tuple[Tensor, ...]]
 
 
 def _check_weights(
@@ -80,19 +79,16 @@ def _check_weights(
     return s_ih[1], hidden
 
 
-def _run(
+def _prepare(
     layer: str,
     x: TensorLike,
     state: tuple[TensorLike, ...] | None,
     n_state: int,
-    w_ih: TensorLike,
-    b_ih: TensorLike | None,
     input_size: int,
     hidden: int,
     batch_first: bool,
-    step: Step,
 ) -> tuple[Tensor, tuple[Tensor, ...]]:
-    """Check shapes, project the input once, run ``step`` over time, stack the outputs."""
+    """Check shapes: the input time-major (T, N, in) and the initial state (zeros if None)."""
     t = td.as_tensor(x)
     expected = f"(N, T, {input_size})" if batch_first else f"(T, N, {input_size})"
     if t.ndim != 3 or t.shape[2] != input_size:
@@ -106,25 +102,15 @@ def _run(
         raise TypeError(f"{layer}: state must be a tuple (h0, c0); got {type(state).__name__}")
     if state is None:
         zero = td.as_tensor(np.zeros((batch, hidden), dtype=t.dtype))
-        carry: tuple[Tensor, ...] = (zero,) * n_state
-    else:
-        if len(state) != n_state:
-            raise ValueError(f"{layer}: state must be {n_state} array(s); got {len(state)}")
-        for s in state:
-            if np.shape(s) != (batch, hidden):
-                raise ValueError(
-                    f"{layer}: expected state of shape ({batch}, {hidden}); got shape {np.shape(s)}"
-                )
-        carry = tuple(td.as_tensor(s) for s in state)
-    proj = td.matmul(t, td.transpose(w_ih))  # (T, N, G * hidden)
-    if b_ih is not None:
-        proj = proj + b_ih
-    outs = []
-    for k in range(steps):
-        carry = step(proj[k], carry)
-        outs.append(carry[0])
-    seq = td.stack(outs, axis=1 if batch_first else 0)
-    return seq, carry
+        return t, (zero,) * n_state
+    if len(state) != n_state:
+        raise ValueError(f"{layer}: state must be {n_state} array(s); got {len(state)}")
+    for s in state:
+        if np.shape(s) != (batch, hidden):
+            raise ValueError(
+                f"{layer}: expected state of shape ({batch}, {hidden}); got shape {np.shape(s)}"
+            )
+    return t, tuple(td.as_tensor(s) for s in state)
 
 
 def lstm(
@@ -151,22 +137,98 @@ def _lstm(
     batch_first: bool,
 ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
     isz, hid = _check_weights(layer, 4, weight_ih, weight_hh, bias_ih, bias_hh)
-    w_hh_t = td.transpose(weight_hh)
+    t, (h0, c0) = _prepare(layer, x, state, 2, isz, hid, batch_first)
+    proj = td.matmul(t, td.transpose(weight_ih))  # (T, N, 4 * hidden), every step at once
+    bias = _bias_sum(bias_ih, bias_hh)
+    if bias is not None:
+        proj = proj + bias
+    hc = _lstm_seq.bind(proj, h0, c0, weight_hh)  # (T, N, 2 * hidden): [h | c] of every step
+    seq = hc[:, :, :hid]
+    if batch_first:
+        seq = td.swapaxes(seq, 0, 1)
+    return seq, (hc[-1, :, :hid], hc[-1, :, hid:])
 
-    def step(xp: Tensor, carry: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
-        h, c = carry
-        z = xp + td.matmul(h, w_hh_t)
-        if bias_hh is not None:
-            z = z + bias_hh
-        i = td.sigmoid(z[:, :hid])
-        f = td.sigmoid(z[:, hid : 2 * hid])
-        g = td.tanh(z[:, 2 * hid : 3 * hid])
-        o = td.sigmoid(z[:, 3 * hid :])
-        c = f * c + i * g
-        return o * td.tanh(c), c
 
-    seq, (h, c) = _run(layer, x, state, 2, weight_ih, bias_ih, isz, hid, batch_first, step)
-    return seq, (h, c)
+def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None:
+    """Both biases add to every step's pre-activations: added once, before the loop."""
+    if b_ih is None and b_hh is None:
+        return None
+    if b_ih is None or b_hh is None:
+        return td.as_tensor(b_ih if b_hh is None else b_hh)
+    return td.add(b_ih, b_hh)
+
+
+def _sig(z: Array) -> Array:
+    # The identity tapediff's sigmoid uses: never overflows.
+    out: Array = 0.5 * np.tanh(0.5 * z) + 0.5
+    return out
+
+
+# The whole recurrence is one primitive: sliced step by step on the tape, every time step and
+# every gate would be a getitem whose gradient is a zero array of the full (T, N, 4H) size, so
+# the backward pass would cost O(T^2). Its VJP recomputes the gates from the saved states with
+# one matmul for all steps, then runs backpropagation through time with tapediff ops, so
+# derivatives of any order still come from the tape.
+@primitive("lstm_sequence")
+def _lstm_seq(proj: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
+    steps, n, g4 = proj.shape
+    hid = g4 // 4
+    dtype = np.result_type(proj, h0, c0, w_hh)
+    out = np.empty((steps, n, 2 * hid), dtype=dtype)
+    w_t = np.ascontiguousarray(w_hh.T)
+    h, c = h0, c0
+    for k in range(steps):
+        z = proj[k] + h @ w_t
+        s = _sig(z)
+        g = np.tanh(z[:, 2 * hid : 3 * hid])
+        c = s[:, hid : 2 * hid] * c + s[:, :hid] * g
+        h = s[:, 3 * hid :] * np.tanh(c)
+        out[k, :, :hid] = h
+        out[k, :, hid:] = c
+    return out
+
+
+def _lstm_seq_vjp(
+    grad: Any, out: Any, proj: Any, h0: Any, c0: Any, w_hh: Any
+) -> tuple[Any, Any, Any, Any]:
+    steps, n, g4 = proj.shape
+    hid = g4 // 4
+    hs, cs = out[:, :, :hid], out[:, :, hid:]
+    h_prev = td.concatenate([td.reshape(h0, (1, n, hid)), hs[:-1]], axis=0)
+    c_prev = td.concatenate([td.reshape(c0, (1, n, hid)), cs[:-1]], axis=0)
+    z = proj + td.matmul(h_prev, td.transpose(w_hh))
+    i = td.sigmoid(z[:, :, :hid])
+    f = td.sigmoid(z[:, :, hid : 2 * hid])
+    g = td.tanh(z[:, :, 2 * hid : 3 * hid])
+    o = td.sigmoid(z[:, :, 3 * hid :])
+    tc = td.tanh(cs)
+    # Everything that does not depend on the recursion, for all steps at once: the local
+    # derivatives of the pre-activations (i, f, g with respect to c; o with respect to h) and of
+    # c with respect to h.
+    local = td.concatenate(
+        [g * (i * (1.0 - i)), c_prev * (f * (1.0 - f)), i * (1.0 - g * g), tc * (o * (1.0 - o))],
+        axis=2,
+    )
+    dc_dh = o * (1.0 - tc * tc)
+    dh_out, dc_out = grad[:, :, :hid], grad[:, :, hid:]
+    dzs: list[Any] = []
+    dh: Any = None
+    dc: Any = None
+    for k in reversed(range(steps)):
+        dh = dh_out[k] if dh is None else dh_out[k] + dh
+        dc = dc_out[k] + dh * dc_dh[k] if dc is None else dc_out[k] + dc + dh * dc_dh[k]
+        dz = td.concatenate([dc, dc, dc, dh], axis=1) * local[k]
+        dzs.append(dz)
+        dc = dc * f[k]
+        dh = td.matmul(dz, w_hh)
+    dproj = td.stack(dzs[::-1])
+    dw_hh = td.matmul(
+        td.transpose(td.reshape(dproj, (steps * n, g4))), td.reshape(h_prev, (steps * n, hid))
+    )
+    return dproj, dh, dc, dw_hh
+
+
+_lstm_seq.defvjp_all(_lstm_seq_vjp)
 
 
 def gru(
@@ -193,21 +255,75 @@ def _gru(
     batch_first: bool,
 ) -> tuple[Tensor, Tensor]:
     isz, hid = _check_weights(layer, 3, weight_ih, weight_hh, bias_ih, bias_hh)
-    w_hh_t = td.transpose(weight_hh)
-
-    def step(xp: Tensor, carry: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
-        (h,) = carry
-        hp = td.matmul(h, w_hh_t)
-        if bias_hh is not None:
-            hp = hp + bias_hh
-        r = td.sigmoid(xp[:, :hid] + hp[:, :hid])
-        z = td.sigmoid(xp[:, hid : 2 * hid] + hp[:, hid : 2 * hid])
-        n = td.tanh(xp[:, 2 * hid :] + r * hp[:, 2 * hid :])
-        return ((1.0 - z) * n + z * h,)
-
     init_state = None if state is None else (state,)
-    seq, (h,) = _run(layer, x, init_state, 1, weight_ih, bias_ih, isz, hid, batch_first, step)
-    return seq, h
+    t, (h0,) = _prepare(layer, x, init_state, 1, isz, hid, batch_first)
+    proj = td.matmul(t, td.transpose(weight_ih))  # (T, N, 3 * hidden), every step at once
+    if bias_ih is not None:
+        proj = proj + bias_ih
+    # bias_hh cannot join bias_ih: r multiplies the hidden side's n block with its bias.
+    b_hh = bias_hh if bias_hh is not None else td.as_tensor(np.zeros(3 * hid, dtype=proj.dtype))
+    seq = _gru_seq.bind(proj, h0, weight_hh, b_hh)  # (T, N, hidden)
+    last = seq[-1]
+    if batch_first:
+        seq = td.swapaxes(seq, 0, 1)
+    return seq, last
+
+
+# One primitive for the whole recurrence, for the same reason as the LSTM's.
+@primitive("gru_sequence")
+def _gru_seq(proj: Array, h0: Array, w_hh: Array, b_hh: Array) -> Array:
+    steps, n, g3 = proj.shape
+    hid = g3 // 3
+    out = np.empty((steps, n, hid), dtype=np.result_type(proj, h0, w_hh, b_hh))
+    w_t = np.ascontiguousarray(w_hh.T)
+    h = h0
+    for k in range(steps):
+        xp = proj[k]
+        hp = h @ w_t + b_hh
+        rz = _sig(xp[:, : 2 * hid] + hp[:, : 2 * hid])
+        r, z = rz[:, :hid], rz[:, hid:]
+        new = np.tanh(xp[:, 2 * hid :] + r * hp[:, 2 * hid :])
+        h = new + z * (h - new)  # (1 - z) * new + z * h
+        out[k] = h
+    return out
+
+
+def _gru_seq_vjp(
+    grad: Any, out: Any, proj: Any, h0: Any, w_hh: Any, b_hh: Any
+) -> tuple[Any, Any, Any, Any]:
+    steps, n, g3 = proj.shape
+    hid = g3 // 3
+    h_prev = td.concatenate([td.reshape(h0, (1, n, hid)), out[:-1]], axis=0)
+    hp = td.matmul(h_prev, td.transpose(w_hh)) + b_hh
+    r = td.sigmoid(proj[:, :, :hid] + hp[:, :, :hid])
+    z = td.sigmoid(proj[:, :, hid : 2 * hid] + hp[:, :, hid : 2 * hid])
+    hn = hp[:, :, 2 * hid :]
+    new = td.tanh(proj[:, :, 2 * hid :] + r * hn)
+    # Local derivatives of h with respect to the pre-activations of r, z, n (input side), for
+    # all steps at once; the hidden side's n block is further scaled by r.
+    d_n = (1.0 - z) * (1.0 - new * new)
+    local = td.concatenate(
+        [d_n * hn * (r * (1.0 - r)), (h_prev - new) * (z * (1.0 - z)), d_n], axis=2
+    )
+    ones = td.as_tensor(np.ones((steps, n, 2 * hid), dtype=local.dtype))
+    hidden_scale = td.concatenate([ones, r], axis=2)
+    dxs: list[Any] = []
+    dhs: list[Any] = []
+    dh: Any = None
+    for k in reversed(range(steps)):
+        dh = grad[k] if dh is None else grad[k] + dh
+        dx = td.concatenate([dh, dh, dh], axis=1) * local[k]
+        dhp = dx * hidden_scale[k]
+        dxs.append(dx)
+        dhs.append(dhp)
+        dh = dh * z[k] + td.matmul(dhp, w_hh)
+    dproj = td.stack(dxs[::-1])
+    dhp_all = td.reshape(td.stack(dhs[::-1]), (steps * n, g3))
+    dw_hh = td.matmul(td.transpose(dhp_all), td.reshape(h_prev, (steps * n, hid)))
+    return dproj, dh, dw_hh, td.sum(dhp_all, axis=0)
+
+
+_gru_seq.defvjp_all(_gru_seq_vjp)
 
 
 class _Recurrent(Module):
