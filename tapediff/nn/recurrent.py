@@ -142,11 +142,14 @@ def _lstm(
     bias = _bias_sum(bias_ih, bias_hh)
     if bias is not None:
         proj = proj + bias
-    hc = _lstm_seq.bind(proj, h0, c0, weight_hh)  # (T, N, 2 * hidden): [h | c] of every step
-    seq = hc[:, :, :hid]
+    # (T, N, 7 * hidden): h, c, tanh(c) and the gates i, f, g, o of every step
+    states = _lstm_seq.bind(proj, h0, c0, weight_hh)
+    seq = _block(states, (slice(None), slice(None), slice(0, hid)))
     if batch_first:
         seq = td.swapaxes(seq, 0, 1)
-    return seq, (hc[-1, :, :hid], hc[-1, :, hid:])
+    h_t = _block(states, (-1, slice(None), slice(0, hid)))
+    c_t = _block(states, (-1, slice(None), slice(hid, 2 * hid)))
+    return seq, (h_t, c_t)
 
 
 def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None:
@@ -158,59 +161,142 @@ def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None
     return td.add(b_ih, b_hh)
 
 
-def _sig(z: Array) -> Array:
-    # The identity tapediff's sigmoid uses: never overflows.
-    out: Array = 0.5 * np.tanh(0.5 * z) + 0.5
+# Blocks of a recurrence's output (a basic-slicing key), with a gradient that writes the
+# cotangent into fresh zeros. getitem's gradient goes through scatter_add, which first copies
+# its zero operand (it may not write into an input): a full extra pass over the whole
+# (T, N, 7H) state array for every block taken. The pair is closed under differentiation.
+@primitive("recurrent_block")
+def _block_fwd(x: Array, *, key: tuple[Any, ...]) -> Array:
+    out: Array = x[key]
     return out
+
+
+@primitive("recurrent_unblock")
+def _unblock_fwd(g: Array, *, key: tuple[Any, ...], shape: tuple[int, ...]) -> Array:
+    out = np.zeros(shape, dtype=np.asarray(g).dtype)
+    out[key] = g
+    return out
+
+
+_block_fwd.defvjp(lambda g, out, x, *, key: _unblock_fwd.bind(g, key=key, shape=x.shape))
+_unblock_fwd.defvjp(lambda u, out, g, *, key, shape: _block_fwd.bind(u, key=key))
+
+
+def _block(x: Tensor, key: tuple[Any, ...]) -> Tensor:
+    return _block_fwd.bind(x, key=key)
+
+
+def _sig_into(z: Array, out: Array) -> None:
+    """``out = 1 / (1 + exp(-z))``, twice as fast as the tanh form. exp overflows to inf for
+    z < -709, where the result is the correct 0: call it under ``np.errstate(over="ignore")``."""
+    np.exp(np.negative(z, out=out), out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
 
 
 # The whole recurrence is one primitive: sliced step by step on the tape, every time step and
 # every gate would be a getitem whose gradient is a zero array of the full (T, N, 4H) size, so
-# the backward pass would cost O(T^2). Its VJP recomputes the gates from the saved states with
-# one matmul for all steps, then runs backpropagation through time with tapediff ops, so
-# derivatives of any order still come from the tape.
+# the backward pass would cost O(T^2). Its output keeps, besides h and c, what the backward pass
+# needs (tanh(c) and the gate activations), as a hand-written backward pass would; those blocks
+# are outputs like any other, with their own cotangents, so the VJP is exact for any use of the
+# output. The VJP runs backpropagation through time with tapediff ops: derivatives of any order
+# come from the tape.
 @primitive("lstm_sequence")
 def _lstm_seq(proj: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
     steps, n, g4 = proj.shape
     hid = g4 // 4
-    dtype = np.result_type(proj, h0, c0, w_hh)
-    out = np.empty((steps, n, 2 * hid), dtype=dtype)
+    out = np.empty((steps, n, 7 * hid), dtype=np.result_type(proj, h0, c0, w_hh))
     w_t = np.ascontiguousarray(w_hh.T)
     h, c = h0, c0
     for k in range(steps):
         z = proj[k] + h @ w_t
-        s = _sig(z)
-        g = np.tanh(z[:, 2 * hid : 3 * hid])
-        c = s[:, hid : 2 * hid] * c + s[:, :hid] * g
-        h = s[:, 3 * hid :] * np.tanh(c)
-        out[k, :, :hid] = h
-        out[k, :, hid:] = c
+        o_k = out[k]
+        with np.errstate(over="ignore"):
+            _sig_into(z[:, : 2 * hid], o_k[:, 3 * hid : 5 * hid])  # i, f
+            _sig_into(z[:, 3 * hid :], o_k[:, 6 * hid :])  # o
+        np.tanh(z[:, 2 * hid : 3 * hid], out=o_k[:, 5 * hid : 6 * hid])  # g
+        i, f = o_k[:, 3 * hid : 4 * hid], o_k[:, 4 * hid : 5 * hid]
+        c = o_k[:, hid : 2 * hid]
+        np.multiply(f, out[k - 1, :, hid : 2 * hid] if k else c0, out=c)
+        c += i * o_k[:, 5 * hid : 6 * hid]
+        tc = np.tanh(c, out=o_k[:, 2 * hid : 3 * hid])
+        h = np.multiply(o_k[:, 6 * hid :], tc, out=o_k[:, :hid])
     return out
 
 
 def _lstm_seq_vjp(
     grad: Any, out: Any, proj: Any, h0: Any, c0: Any, w_hh: Any
 ) -> tuple[Any, Any, Any, Any]:
+    if all(type(a) is np.ndarray for a in (grad, out, proj, h0, c0, w_hh)):
+        return _lstm_bptt_numpy(grad, out, h0, c0, w_hh)
+    return _lstm_bptt(grad, out, proj, h0, c0, w_hh)
+
+
+def _lstm_bptt_numpy(
+    grad: Array, out: Array, h0: Array, c0: Array, w_hh: Array
+) -> tuple[Array, Array, Array, Array]:
+    """:func:`_lstm_bptt` in NumPy, for a first-order backward pass (raw arrays in: nothing
+    records it). Step-by-step tapediff ops cost about twice a hand-written backward pass here;
+    this is that hand-written pass. It computes the same formulas as :func:`_lstm_bptt`, which
+    serves every higher-order pass, and a test holds the two to each other."""
+    steps, n, h7 = out.shape
+    hid = h7 // 7
+    hs, cs, tc = out[:, :, :hid], out[:, :, hid : 2 * hid], out[:, :, 2 * hid : 3 * hid]
+    gates = out[:, :, 3 * hid :]
+    dh_out, dc_out, extra = grad[:, :, :hid], grad[:, :, hid : 2 * hid], grad[:, :, 2 * hid :]
+    dz_extra = None
+    if extra.any():
+        i, f, g, o = (gates[:, :, k * hid : (k + 1) * hid] for k in range(4))
+        act = np.concatenate([i * (1 - i), f * (1 - f), 1 - g * g, o * (1 - o)], axis=2)
+        dz_extra = extra[:, :, hid:] * act
+        dc_out = dc_out + extra[:, :, :hid] * (1 - tc * tc)
+    dzs = np.empty((steps, n, 4 * hid), dtype=np.result_type(grad, out, w_hh))
+    dh = np.zeros((n, hid), dtype=dzs.dtype)
+    dc = np.zeros((n, hid), dtype=dzs.dtype)
+    for k in reversed(range(steps)):
+        i, f, g, o = (gates[k, :, j * hid : (j + 1) * hid] for j in range(4))
+        tck = tc[k]
+        dh = dh + dh_out[k]
+        dc = dc + dc_out[k] + dh * o * (1 - tck * tck)
+        dz = dzs[k]
+        dz[:, :hid] = dc * g * i * (1 - i)
+        dz[:, hid : 2 * hid] = dc * (cs[k - 1] if k else c0) * f * (1 - f)
+        dz[:, 2 * hid : 3 * hid] = dc * i * (1 - g * g)
+        dz[:, 3 * hid :] = dh * tck * o * (1 - o)
+        if dz_extra is not None:
+            dz += dz_extra[k]
+        dc = dc * f
+        dh = dz @ w_hh
+    h_prev = np.concatenate([h0[None], hs[:-1]], axis=0).reshape(steps * n, hid)
+    dw_hh = dzs.reshape(steps * n, 4 * hid).T @ h_prev
+    return dzs, dh, dc, dw_hh
+
+
+def _lstm_bptt(
+    grad: Any, out: Any, proj: Any, h0: Any, c0: Any, w_hh: Any
+) -> tuple[Any, Any, Any, Any]:
+    """Backpropagation through time in tapediff ops (higher-order passes record it)."""
     steps, n, g4 = proj.shape
     hid = g4 // 4
-    hs, cs = out[:, :, :hid], out[:, :, hid:]
+    hs, cs, tc = out[:, :, :hid], out[:, :, hid : 2 * hid], out[:, :, 2 * hid : 3 * hid]
+    gates = out[:, :, 3 * hid :]
+    i, f, g, o = (gates[:, :, k * hid : (k + 1) * hid] for k in range(4))
     h_prev = td.concatenate([td.reshape(h0, (1, n, hid)), hs[:-1]], axis=0)
     c_prev = td.concatenate([td.reshape(c0, (1, n, hid)), cs[:-1]], axis=0)
-    z = proj + td.matmul(h_prev, td.transpose(w_hh))
-    i = td.sigmoid(z[:, :, :hid])
-    f = td.sigmoid(z[:, :, hid : 2 * hid])
-    g = td.tanh(z[:, :, 2 * hid : 3 * hid])
-    o = td.sigmoid(z[:, :, 3 * hid :])
-    tc = td.tanh(cs)
-    # Everything that does not depend on the recursion, for all steps at once: the local
-    # derivatives of the pre-activations (i, f, g with respect to c; o with respect to h) and of
-    # c with respect to h.
-    local = td.concatenate(
-        [g * (i * (1.0 - i)), c_prev * (f * (1.0 - f)), i * (1.0 - g * g), tc * (o * (1.0 - o))],
-        axis=2,
-    )
-    dc_dh = o * (1.0 - tc * tc)
-    dh_out, dc_out = grad[:, :, :hid], grad[:, :, hid:]
+    # Each gate's derivative with respect to its pre-activation, and what multiplies it in the
+    # derivative of c (i, f, g) or h (o); for all steps at once.
+    act = td.concatenate([i * (1.0 - i), f * (1.0 - f), 1.0 - g * g, o * (1.0 - o)], axis=2)
+    local = td.concatenate([g, c_prev, i, tc], axis=2) * act
+    dtc = 1.0 - tc * tc
+    dc_dh = o * dtc
+    dh_out, dc_out = grad[:, :, :hid], grad[:, :, hid : 2 * hid]
+    # Cotangents of the saved tanh(c) and gates: zero in a first-order pass, where the layer
+    # uses only h and c (skipped then), but honoured for any other use.
+    extra = grad[:, :, 2 * hid :]
+    unused = isinstance(extra, np.ndarray) and not extra.any()
+    dz_extra = None if unused else extra[:, :, hid:] * act
+    if not unused:
+        dc_out = dc_out + extra[:, :, :hid] * dtc
     dzs: list[Any] = []
     dh: Any = None
     dc: Any = None
@@ -218,6 +304,8 @@ def _lstm_seq_vjp(
         dh = dh_out[k] if dh is None else dh_out[k] + dh
         dc = dc_out[k] + dh * dc_dh[k] if dc is None else dc_out[k] + dc + dh * dc_dh[k]
         dz = td.concatenate([dc, dc, dc, dh], axis=1) * local[k]
+        if dz_extra is not None:
+            dz = dz + dz_extra[k]
         dzs.append(dz)
         dc = dc * f[k]
         dh = td.matmul(dz, w_hh)
@@ -263,7 +351,7 @@ def _gru(
     # bias_hh cannot join bias_ih: r multiplies the hidden side's n block with its bias.
     b_hh = bias_hh if bias_hh is not None else td.as_tensor(np.zeros(3 * hid, dtype=proj.dtype))
     seq = _gru_seq.bind(proj, h0, weight_hh, b_hh)  # (T, N, hidden)
-    last = seq[-1]
+    last = _block(seq, (-1,))
     if batch_first:
         seq = td.swapaxes(seq, 0, 1)
     return seq, last
@@ -280,7 +368,9 @@ def _gru_seq(proj: Array, h0: Array, w_hh: Array, b_hh: Array) -> Array:
     for k in range(steps):
         xp = proj[k]
         hp = h @ w_t + b_hh
-        rz = _sig(xp[:, : 2 * hid] + hp[:, : 2 * hid])
+        rz = xp[:, : 2 * hid] + hp[:, : 2 * hid]
+        with np.errstate(over="ignore"):
+            _sig_into(rz, rz)
         r, z = rz[:, :hid], rz[:, hid:]
         new = np.tanh(xp[:, 2 * hid :] + r * hp[:, 2 * hid :])
         h = new + z * (h - new)  # (1 - z) * new + z * h

@@ -218,3 +218,24 @@ def test_recurrent_second_order_through_every_input() -> None:
 
     gradgradcheck(lstm_loss, [lp[1], lp[3], h0, c0])
     gradgradcheck(gru_loss, [gp[1], gp[3], h0])
+
+
+def test_lstm_numpy_and_tapediff_backward_passes_agree() -> None:
+    """The first-order NumPy BPTT and the tapediff-op BPTT of higher-order passes are the same
+    function, including the cotangents of the saved tanh(c) and gate blocks."""
+    from tapediff.nn import recurrent
+
+    steps, n, hid = 4, 3, 5
+    proj = RNG.normal(size=(steps, n, 4 * hid))
+    h0, c0 = RNG.normal(size=(n, hid)), RNG.normal(size=(n, hid))
+    w_hh = RNG.normal(size=(4 * hid, hid)) / 2
+    out = recurrent._lstm_seq.forward(proj, h0, c0, w_hh)
+    for extra in (False, True):
+        grad = RNG.normal(size=out.shape)
+        if not extra:
+            grad[:, :, 2 * hid :] = 0.0
+        raw = recurrent._lstm_seq_vjp(grad, out, proj, h0, c0, w_hh)
+        tens = recurrent._lstm_seq_vjp(*(td.tensor(a) for a in (grad, out, proj, h0, c0, w_hh)))
+        assert all(type(r) is np.ndarray for r in raw)
+        for r, t in zip(raw, tens, strict=True):
+            np.testing.assert_allclose(r, np.asarray(t), rtol=1e-12, atol=1e-12)
