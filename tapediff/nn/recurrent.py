@@ -138,7 +138,7 @@ def _lstm(
 ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
     isz, hid = _check_weights(layer, 4, weight_ih, weight_hh, bias_ih, bias_hh)
     t, (h0, c0) = _prepare(layer, x, state, 2, isz, hid, batch_first)
-    proj = td.matmul(t, td.transpose(weight_ih))  # (T, N, 4 * hidden), every step at once
+    proj = _project(t, weight_ih)  # (T, N, 4 * hidden), every step at once
     bias = _bias_sum(bias_ih, bias_hh)
     if bias is not None:
         proj = proj + bias
@@ -150,6 +150,14 @@ def _lstm(
     h_t = _block(states, (-1, slice(None), slice(0, hid)))
     c_t = _block(states, (-1, slice(None), slice(hid, 2 * hid)))
     return seq, (h_t, c_t)
+
+
+def _project(t: Tensor, w_ih: TensorLike) -> Tensor:
+    """``t @ w_ih.T`` for (T, N, in) ``t`` as one 2-d matmul: a 3-d operand makes the weight's
+    gradient T small products and a sum instead of one product."""
+    steps, n, d = t.shape
+    flat = td.matmul(td.reshape(t, (steps * n, d)), td.transpose(w_ih))
+    return td.reshape(flat, (steps, n, flat.shape[1]))
 
 
 def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None:
@@ -345,7 +353,7 @@ def _gru(
     isz, hid = _check_weights(layer, 3, weight_ih, weight_hh, bias_ih, bias_hh)
     init_state = None if state is None else (state,)
     t, (h0,) = _prepare(layer, x, init_state, 1, isz, hid, batch_first)
-    proj = td.matmul(t, td.transpose(weight_ih))  # (T, N, 3 * hidden), every step at once
+    proj = _project(t, weight_ih)  # (T, N, 3 * hidden), every step at once
     if bias_ih is not None:
         proj = proj + bias_ih
     # bias_hh cannot join bias_ih: r multiplies the hidden side's n block with its bias.
