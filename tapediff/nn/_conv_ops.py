@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+import tapediff as td
+
 from ..ops._primitive import primitive
 from ..tensor import Array, Tensor
 
@@ -117,3 +119,32 @@ _col2im.defvjp(
         u, kernel, stride, dilation, pads
     )
 )
+
+
+# The product with the weight, the bias and the NHWC reshape as one primitive: seven small
+# ops on the tape (two weight reshapes, matmul, bias add, reshape) became one, and the bias adds
+# in place into the fresh matmul result instead of allocating another output. Its VJPs are
+# tapediff ops (matmul, reshape, sum), so higher derivatives still come from the tape.
+@primitive("conv2d_product")
+def _product(cols: Array, w: Array, b: Array, *, out_shape: tuple[int, ...]) -> Array:
+    out: Array = cols @ w.reshape(w.shape[0], -1).T
+    out += b
+    return out.reshape(out_shape)
+
+
+def _product_vjp(
+    g: Any, out: Any, cols: Any, w: Any, b: Any, *, out_shape: tuple[int, ...]
+) -> tuple[Any, Any, Any]:
+    o = w.shape[0]
+    g2 = td.reshape(g, (-1, o))
+    dcols = td.matmul(g2, td.reshape(w, (o, -1)))
+    dw = td.reshape(td.matmul(td.transpose(g2), cols), w.shape)
+    return dcols, dw, td.sum(g2, axis=0)
+
+
+_product.defvjp_all(_product_vjp)
+
+
+def conv_product(cols: Any, w: Any, b: Any, out_shape: tuple[int, ...]) -> Tensor:
+    """``(cols @ w.reshape(O, -1).T + b)`` reshaped to ``out_shape`` (N, Ho, Wo, O)."""
+    return _product.bind(cols, w, b, out_shape=tuple(out_shape))

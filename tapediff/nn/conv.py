@@ -11,7 +11,7 @@ import tapediff as td
 
 from ..tensor import Tensor, TensorLike, Variable
 from . import init
-from ._conv_ops import im2col
+from ._conv_ops import conv_product, im2col
 from ._spatial import (
     PaddingArg,
     check_fits,
@@ -72,11 +72,11 @@ def _conv2d(
     hp, wp = t.shape[2] + pt + pb, t.shape[3] + pl + pr
     check_fits(layer, (hp, wp), span, np.shape(x))
     cols = im2col(t, (kh, kw), s, d, ((pt, pb), (pl, pr)))  # (N * Ho * Wo, C * kh * kw)
-    y = td.matmul(cols, td.transpose(td.reshape(weight, (o, c * kh * kw))))
-    if bias is not None:
-        y = y + bias
     ho, wo = (hp - span[0]) // s[0] + 1, (wp - span[1]) // s[1] + 1
-    y = td.reshape(y, (t.shape[0], ho, wo, o))  # NHWC, the matmul's own layout
+    if bias is None:  # a constant zero: no gradient is computed for it
+        dtype = np.result_type(cols.dtype, td.as_tensor(weight).dtype)
+        bias = td.as_tensor(np.zeros(o, dtype=dtype))
+    y = conv_product(cols, weight, bias, (t.shape[0], ho, wo, o))  # NHWC: the matmul's layout
     return y if fmt == "NHWC" else td.transpose(y, (0, 3, 1, 2))
 
 
