@@ -135,11 +135,14 @@ def _product(cols: Array, w: Array, b: Array, *, out_shape: tuple[int, ...]) -> 
 def _product_vjp(
     g: Any, out: Any, cols: Any, w: Any, b: Any, *, out_shape: tuple[int, ...]
 ) -> tuple[Any, Any, Any]:
+    # Methods, not td.reshape: on the raw arrays of a first-order pass they are free views,
+    # where an op would copy its result (it may not alias the caller's array); on tensors
+    # they are the recorded ops.
     o = w.shape[0]
-    g2 = td.reshape(g, (-1, o))
-    dcols = td.matmul(g2, td.reshape(w, (o, -1)))
-    dw = td.reshape(td.matmul(td.transpose(g2), cols), w.shape)
-    return dcols, dw, td.sum(g2, axis=0)
+    g2 = g.reshape(-1, o)
+    dcols = td.matmul(g2, w.reshape(o, -1))
+    dw = td.matmul(g2.T, cols).reshape(w.shape)
+    return dcols, dw, g2.sum(axis=0)
 
 
 _product.defvjp_all(_product_vjp)

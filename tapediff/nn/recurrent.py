@@ -138,7 +138,7 @@ def _lstm(
 ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
     isz, hid = _check_weights(layer, 4, weight_ih, weight_hh, bias_ih, bias_hh)
     t, (h0, c0) = _prepare(layer, x, state, 2, isz, hid, batch_first)
-    proj = _project(t, weight_ih)  # (T, N, 4 * hidden), every step at once
+    proj = _project(t, weight_ih)  # (T * N, 4 * hidden), every step at once
     bias = _bias_sum(bias_ih, bias_hh)
     if bias is not None:
         proj = proj + bias
@@ -153,11 +153,11 @@ def _lstm(
 
 
 def _project(t: Tensor, w_ih: TensorLike) -> Tensor:
-    """``t @ w_ih.T`` for (T, N, in) ``t`` as one 2-d matmul: a 3-d operand makes the weight's
-    gradient T small products and a sum instead of one product."""
+    """``t @ w_ih.T`` for (T, N, in) ``t`` as one 2-d matmul, (T * N, G * hidden), step k in
+    rows k * N to (k + 1) * N: a 3-d operand makes the weight's gradient T small products and
+    a sum instead of one product."""
     steps, n, d = t.shape
-    flat = td.matmul(td.reshape(t, (steps * n, d)), td.transpose(w_ih))
-    return td.reshape(flat, (steps, n, flat.shape[1]))
+    return td.matmul(td.reshape(t, (steps * n, d)), td.transpose(w_ih))
 
 
 def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None:
@@ -211,8 +211,9 @@ def _sig_into(z: Array, out: Array) -> None:
 # come from the tape.
 @primitive("lstm_sequence")
 def _lstm_seq(proj: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
-    steps, n, g4 = proj.shape
-    hid = g4 // 4
+    n, hid = h0.shape
+    steps = proj.shape[0] // n
+    proj = proj.reshape(steps, n, 4 * hid)
     out = np.empty((steps, n, 7 * hid), dtype=np.result_type(proj, h0, c0, w_hh))
     w_t = np.ascontiguousarray(w_hh.T)
     h, c = h0, c0
@@ -237,7 +238,7 @@ def _lstm_seq_vjp(
 ) -> tuple[Any, Any, Any, Any]:
     if all(type(a) is np.ndarray for a in (grad, out, proj, h0, c0, w_hh)):
         return _lstm_bptt_numpy(grad, out, h0, c0, w_hh)
-    return _lstm_bptt(grad, out, proj, h0, c0, w_hh)
+    return _lstm_bptt(grad, out, h0, c0, w_hh)
 
 
 def _lstm_bptt_numpy(
@@ -276,15 +277,14 @@ def _lstm_bptt_numpy(
         dc = dc * f
         dh = dz @ w_hh
     h_prev = np.concatenate([h0[None], hs[:-1]], axis=0).reshape(steps * n, hid)
-    dw_hh = dzs.reshape(steps * n, 4 * hid).T @ h_prev
-    return dzs, dh, dc, dw_hh
+    dzs2 = dzs.reshape(steps * n, 4 * hid)  # the layout of proj
+    return dzs2, dh, dc, dzs2.T @ h_prev
 
 
-def _lstm_bptt(
-    grad: Any, out: Any, proj: Any, h0: Any, c0: Any, w_hh: Any
-) -> tuple[Any, Any, Any, Any]:
+def _lstm_bptt(grad: Any, out: Any, h0: Any, c0: Any, w_hh: Any) -> tuple[Any, Any, Any, Any]:
     """Backpropagation through time in tapediff ops (higher-order passes record it)."""
-    steps, n, g4 = proj.shape
+    steps, n, h7 = out.shape
+    g4 = 4 * (h7 // 7)
     hid = g4 // 4
     hs, cs, tc = out[:, :, :hid], out[:, :, hid : 2 * hid], out[:, :, 2 * hid : 3 * hid]
     gates = out[:, :, 3 * hid :]
@@ -317,10 +317,8 @@ def _lstm_bptt(
         dzs.append(dz)
         dc = dc * f[k]
         dh = td.matmul(dz, w_hh)
-    dproj = td.stack(dzs[::-1])
-    dw_hh = td.matmul(
-        td.transpose(td.reshape(dproj, (steps * n, g4))), td.reshape(h_prev, (steps * n, hid))
-    )
+    dproj = td.reshape(td.stack(dzs[::-1]), (steps * n, g4))  # the layout of proj
+    dw_hh = td.matmul(td.transpose(dproj), td.reshape(h_prev, (steps * n, hid)))
     return dproj, dh, dc, dw_hh
 
 
@@ -353,7 +351,7 @@ def _gru(
     isz, hid = _check_weights(layer, 3, weight_ih, weight_hh, bias_ih, bias_hh)
     init_state = None if state is None else (state,)
     t, (h0,) = _prepare(layer, x, init_state, 1, isz, hid, batch_first)
-    proj = _project(t, weight_ih)  # (T, N, 3 * hidden), every step at once
+    proj = _project(t, weight_ih)  # (T * N, 3 * hidden), every step at once
     if bias_ih is not None:
         proj = proj + bias_ih
     # bias_hh cannot join bias_ih: r multiplies the hidden side's n block with its bias.
@@ -368,8 +366,9 @@ def _gru(
 # One primitive for the whole recurrence, for the same reason as the LSTM's.
 @primitive("gru_sequence")
 def _gru_seq(proj: Array, h0: Array, w_hh: Array, b_hh: Array) -> Array:
-    steps, n, g3 = proj.shape
-    hid = g3 // 3
+    n, hid = h0.shape
+    steps = proj.shape[0] // n
+    proj = proj.reshape(steps, n, 3 * hid)
     out = np.empty((steps, n, hid), dtype=np.result_type(proj, h0, w_hh, b_hh))
     w_t = np.ascontiguousarray(w_hh.T)
     h = h0
@@ -389,8 +388,9 @@ def _gru_seq(proj: Array, h0: Array, w_hh: Array, b_hh: Array) -> Array:
 def _gru_seq_vjp(
     grad: Any, out: Any, proj: Any, h0: Any, w_hh: Any, b_hh: Any
 ) -> tuple[Any, Any, Any, Any]:
-    steps, n, g3 = proj.shape
-    hid = g3 // 3
+    steps, n, hid = out.shape
+    g3 = 3 * hid
+    proj = proj.reshape(steps, n, g3)
     h_prev = td.concatenate([td.reshape(h0, (1, n, hid)), out[:-1]], axis=0)
     hp = td.matmul(h_prev, td.transpose(w_hh)) + b_hh
     r = td.sigmoid(proj[:, :, :hid] + hp[:, :, :hid])
@@ -415,7 +415,7 @@ def _gru_seq_vjp(
         dxs.append(dx)
         dhs.append(dhp)
         dh = dh * z[k] + td.matmul(dhp, w_hh)
-    dproj = td.stack(dxs[::-1])
+    dproj = td.reshape(td.stack(dxs[::-1]), (steps * n, g3))  # the layout of proj
     dhp_all = td.reshape(td.stack(dhs[::-1]), (steps * n, g3))
     dw_hh = td.matmul(td.transpose(dhp_all), td.reshape(h_prev, (steps * n, hid)))
     return dproj, dh, dw_hh, td.sum(dhp_all, axis=0)

@@ -226,7 +226,7 @@ def test_lstm_numpy_and_tapediff_backward_passes_agree() -> None:
     from tapediff.nn import recurrent
 
     steps, n, hid = 4, 3, 5
-    proj = RNG.normal(size=(steps, n, 4 * hid))
+    proj = RNG.normal(size=(steps * n, 4 * hid))
     h0, c0 = RNG.normal(size=(n, hid)), RNG.normal(size=(n, hid))
     w_hh = RNG.normal(size=(4 * hid, hid)) / 2
     out = recurrent._lstm_seq.forward(proj, h0, c0, w_hh)
