@@ -312,14 +312,30 @@ def record(
                 tape._records.append((prim, out, params, positions(mask), *args))
                 tracked.add(id(out))
             continue
-        special = _snapshot_inputs(tape, args, snaps)
+        special = _snapshot_inputs(tape, args, snaps, prim.name)
         if special is not None:
             tape._records.append((prim, out, params, special[1], *special[0]))
             tracked.add(id(out))
 
 
+def _refuse_tracked_in(op: str, data: list[Any] | tuple[Any, ...]) -> None:
+    """A list operand is read by NumPy as plain values: a tracked tensor inside it would lose
+    its gradient, so that is refused (before any tape records the op)."""
+    from .tensor import _tensors_in
+
+    if any(tracks(t) for t in _tensors_in(data)):
+        raise TypeError(
+            f"{op}: a list operand holds a tensor a tape is tracking; NumPy reads the list as "
+            "plain values, so that tensor's gradient would be lost. Build the operand with "
+            "td.stack(...) or td.tensor(...), which are recorded"
+        )
+
+
 def _snapshot_inputs(
-    tape: Recorder, args: tuple[Any, ...], snaps: tuple[Any, ...] | None
+    tape: Recorder,
+    args: tuple[Any, ...],
+    snaps: tuple[Any, ...] | None,
+    prim_name: str = "op",
 ) -> tuple[tuple[Any, ...], tuple[int, ...]] | None:
     """The inputs to record and the tracked positions, or None if no input is tracked.
 
@@ -339,6 +355,9 @@ def _snapshot_inputs(
         elif isinstance(x, np.ndarray):
             x = _wrap(x.copy())
         elif isinstance(x, list):
+            _refuse_tracked_in(prim_name, x)
             x = _wrap(np.array(x))
+        elif isinstance(x, tuple):
+            _refuse_tracked_in(prim_name, x)
         inputs.append(x)
     return (tuple(inputs), positions(mask)) if mask else None

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .ops import _factored
 from .ops import decompositions as _dec
 from .ops._primitive import VJPArg, primitive, value_of
 from .ops.elementwise import absolute, multiply, power, where
@@ -21,7 +22,7 @@ from .ops.reductions import max as _max
 from .ops.reductions import min as _min
 from .ops.reductions import sum as _sum
 from .ops.shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
-from .tensor import Tensor, TensorLike, as_tensor, operand
+from .tensor import Tensor, TensorLike, Variable, as_tensor, operand
 
 __all__ = [
     "EighResult",
@@ -100,6 +101,12 @@ def _float(op: str, a: TensorLike) -> Tensor:
     return t
 
 
+def _factor_of(t: Tensor) -> _factored.Factor | None:
+    """One factorisation for the forward and backward passes (see ops/_factored.py). A Variable
+    is read by the op itself (once, so an assign from another thread cannot come between)."""
+    return None if isinstance(t, Variable) else _factored.factor(t.numpy())
+
+
 # ----- inv, det, slogdet -----
 
 
@@ -168,7 +175,8 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     """
     t = _float("slogdet", a)
     _square("slogdet", t)
-    packed = _slogdet.bind(t)
+    f = _factor_of(t)
+    packed = _slogdet.bind(t) if f is None else _factored.slogdet(t, f)
     return SlogdetResult(as_tensor(packed.numpy()[..., 0]), packed[..., 1])
 
 
@@ -202,7 +210,8 @@ def solve(a: TensorLike, b: TensorLike) -> Tensor:
             f"solve: b of shape {tb.shape} does not match a of shape {ta.shape}: b must be "
             f"({m},) or (..., {m}, K)"
         )
-    return _solve.bind(ta, tb)
+    f = _factor_of(ta) if tb.ndim <= 2 else None
+    return _solve.bind(ta, tb) if f is None else _factored.solve(ta, tb, f)
 
 
 # ----- cholesky -----

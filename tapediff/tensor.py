@@ -69,6 +69,13 @@ class Tensor:
     _array: Array
 
     def __init__(self, data: TensorLike, dtype: npt.DTypeLike | None = None) -> None:
+        if isinstance(data, Tensor | list | tuple) and _holds_tracked(data):
+            # A new tensor made here is never recorded: its gradient would be silently lost.
+            raise TypeError(
+                "Tensor(...) cannot record its construction from a tensor a tape is tracking, "
+                "so the gradient would be lost; use td.tensor(...) (or td.stack) to keep it, "
+                "or td.stop_gradient(...) to drop it explicitly"
+            )
         if isinstance(data, Tensor):
             data = data._array
         # Copy: the caller's array may change later, a tensor must not.
@@ -118,6 +125,20 @@ class Tensor:
         return self._array.tolist()
 
     def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> Array:
+        # The door through which SciPy and other libraries read a tensor (np.asarray): their
+        # result would carry no gradient, so a tensor a tape is tracking is refused, as PyTorch
+        # refuses .numpy() on a tensor that requires grad. .numpy() stays the explicit way out.
+        if self._array.dtype.kind in "fc":
+            from ._record import tracks
+
+            if tracks(self):
+                raise TypeError(
+                    f"converting a tensor that a tape is tracking (shape {self.shape}, dtype "
+                    f"{self.dtype}) to a NumPy array would drop its gradient: a function outside "
+                    "tapediff (SciPy, or another library reading it with numpy.asarray) cannot "
+                    "be differentiated. Use tapediff's version (tapediff.scipy.*, "
+                    "tapediff.numpy.*), or x.numpy() for the values without a gradient"
+                )
         if dtype is not None and np.dtype(dtype) != self._array.dtype:
             return np.asarray(self._array).astype(dtype)
         if copy:
@@ -402,6 +423,24 @@ class Tensor:
         """See :func:`tapediff.dot`."""
         return _la.dot(self, other)
 
+    def cumsum(self, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
+        """See :func:`tapediff.cumsum`."""
+        return _cu.cumsum(self, axis, dtype)
+
+    def cumprod(self, axis: int | None = None, dtype: npt.DTypeLike | None = None) -> Tensor:
+        """See :func:`tapediff.cumprod`."""
+        return _cu.cumprod(self, axis, dtype)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+        """See :func:`tapediff.diagonal`."""
+        return _ly.diagonal(self, offset, axis1, axis2)
+
+    def trace(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: npt.DTypeLike | None = None
+    ) -> Tensor:
+        """See :func:`tapediff.trace`."""
+        return _ly.trace(self, offset, axis1, axis2, dtype)
+
 
 class Variable(Tensor):
     """A trainable tensor whose value can be replaced with ``assign``; tapes watch it by default.
@@ -576,14 +615,25 @@ def _wrap(array: Array) -> Tensor:
 
 
 def tensor(data: TensorLike, dtype: npt.DTypeLike | None = None) -> Tensor:
-    """A new tensor holding a copy of ``data`` (NumPy dtype rules)."""
+    """A new tensor holding a copy of ``data`` (NumPy dtype rules).
+
+    Built from tensors a tape tracks (``data`` itself, or inside nested lists and tuples), it
+    is recorded, so the gradient reaches them.
+    """
+    if isinstance(data, Tensor | list | tuple) and _holds_tracked(data):
+        if isinstance(data, Tensor):
+            return _ew._astype.bind(data, dtype=np.dtype(data.dtype if dtype is None else dtype))
+        return _stacked(data, dtype, "Tensor")
     return Tensor(data, dtype)
 
 
 def as_tensor(data: TensorLike) -> Tensor:
-    """``data`` itself if it is a tensor, else a new tensor of it."""
+    """``data`` itself if it is a tensor, else a new tensor of it (recorded when nested lists
+    or tuples hold tensors a tape tracks)."""
     if isinstance(data, Tensor):
         return data
+    if isinstance(data, list | tuple) and _holds_tracked(data):
+        return _stacked(data, None, "as_tensor")
     return _wrap(_checked_array(data, None, "as_tensor"))
 
 
@@ -592,16 +642,46 @@ def operand(data: TensorLike, op: str) -> Tensor:
     object array (None, a list with None in it) is refused with a TypeError naming ``op``."""
     if isinstance(data, Tensor):
         return data
+    if isinstance(data, list | tuple) and _holds_tracked(data):
+        return _stacked(data, None, op)
     return _wrap(_checked_array(data, None, op))
+
+
+def _holds_tracked(data: Any) -> bool:
+    """Whether ``data`` is, or nests in lists and tuples, a tensor that a tape tracks."""
+    from ._record import ACTIVE, tracks
+
+    return bool(ACTIVE.get()) and any(tracks(t) for t in _tensors_in(data))
+
+
+def _stacked(data: list[Any] | tuple[Any, ...], dtype: npt.DTypeLike | None, what: str) -> Tensor:
+    """Nested lists/tuples holding tracked tensors as one recorded tensor (nested stacks), of
+    the value and dtype ``np.array`` would give."""
+    target = _checked_array(_to_arrays(data), dtype, what).dtype  # also refuses ragged data
+
+    def build(d: Any) -> Tensor:
+        if isinstance(d, Tensor):
+            return d
+        if isinstance(d, list | tuple):
+            return _sh.stack([build(e) for e in d])
+        return _wrap(np.asarray(d))
+
+    t = build(data)
+    return t if t.dtype == target else _ew.astype(t, target)
 
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
+from .ops import constructors as _co  # noqa: E402
+from .ops import contractions as _ct  # noqa: E402
+from .ops import cumulative as _cu  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402
+from .ops import layout as _ly  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
 from .ops import reductions as _rd  # noqa: E402
 from .ops import shape as _sh  # noqa: E402
+from .ops import sorting as _so  # noqa: E402
 from .ops import stats as _st  # noqa: E402
 from .ops import ufuncs as _uf  # noqa: E402
 
@@ -805,6 +885,49 @@ _FUNCTIONS: dict[Any, Any] = {
         (_uf, "sinc nan_to_num"),
         (_st, "nansum nanmean average median quantile percentile nanmedian nanquantile"),
         (_st, "nanpercentile"),
+        (_cu, "cumsum cumprod diff gradient"),
+        (_so, "sort partition take_along_axis"),
+        (
+            _ly,
+            "flip flipud fliplr rot90 roll rollaxis diag diagonal triu tril trace vstack hstack "
+            "column_stack dstack append vsplit hsplit dsplit atleast_1d atleast_2d atleast_3d",
+        ),
+        (_ct, "inner kron cross"),
+        (_co, "full_like linspace"),
     )
     for name in names.split()
 }
+
+
+# Metadata NumPy would read through a full array conversion (about 30 us a call on a tensor);
+# ops call np.shape and np.ndim on their operands, so these are answered directly.
+def _shape(a: Any) -> tuple[int, ...]:
+    return a._array.shape if isinstance(a, Tensor) else np.shape(a)
+
+
+def _ndim(a: Any) -> int:
+    return a._array.ndim if isinstance(a, Tensor) else np.ndim(a)
+
+
+def _size(a: Any, axis: int | None = None) -> int:
+    return np.size(a._array if isinstance(a, Tensor) else a, axis)
+
+
+_FUNCTIONS.update({np.shape: _shape, np.ndim: _ndim, np.size: _size})
+
+
+def _copyto(dst: Any, src: Any, casting: Any = "same_kind", where: Any = True) -> None:
+    """np.copyto, which np.full and np.full_like use to write their fill value: refused when
+    the source is a tensor a tape tracks (the ndarray written would carry no gradient)."""
+    from ._record import tracks
+
+    if any(tracks(t) for t in _tensors_in(src)):
+        raise TypeError(
+            "numpy.copyto would copy a tensor a tape is tracking into an ndarray, which carries "
+            "no gradient (np.full and np.full_like with a tensor fill value do this); use "
+            "tapediff.full or tapediff.full_like, which are differentiable"
+        )
+    _without_tapediff("numpy.copyto", np.copyto, (dst, src), {"casting": casting, "where": where})
+
+
+_FUNCTIONS[np.copyto] = _copyto

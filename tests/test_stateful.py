@@ -128,7 +128,7 @@ class TapeMachine(RuleBasedStateMachine):
                 grads = inner.tape.gradient(loss, self.vars, unconnected_gradients="zero")
                 inner.used = True
                 for g in grads:
-                    np.testing.assert_array_equal(np.asarray(g), np.zeros(N))
+                    np.testing.assert_array_equal(g.numpy(), np.zeros(N))
 
     @precondition(lambda self: self.tapes)
     @rule(data=st.data())
@@ -151,7 +151,7 @@ class TapeMachine(RuleBasedStateMachine):
         state.used = True
         for k, g in enumerate(grads):
             expected = _fd(loss.read, loss.i, loss.j, loss.a, k) if k in loss.read else 0.0
-            np.testing.assert_allclose(np.asarray(g), expected, rtol=1e-6, atol=1e-7)
+            np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6, atol=1e-7)
 
     @invariant()
     def variables_read_as_assigned(self) -> None:

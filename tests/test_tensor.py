@@ -256,7 +256,7 @@ class TestNumpyProtocols:
         x = td.tensor([1.0, 2.0])
         assert np.allclose(x, [1.0, 2.0])
         assert np.shape(x) == (2,)
-        assert isinstance(np.cumsum(x), np.ndarray)  # no tapediff op: a plain value, as before
+        assert isinstance(np.vander(x), np.ndarray)  # no tapediff op: a plain value, as before
 
     def test_unsupported_uses_see_the_values_when_no_tape_tracks_the_tensor(self) -> None:
         x = td.tensor([1.0, 2.0])
@@ -276,26 +276,37 @@ class TestNumpyProtocols:
                 np.add(x, x, out=np.empty(2))
             with pytest.raises(TypeError, match=r"numpy\.add\.reduce is not differentiable"):
                 np.add.reduce(x)
-            with pytest.raises(TypeError, match=r"^numpy\.cumsum is not differentiable.*"):
-                np.cumsum(x)
+            with pytest.raises(TypeError, match=r"^numpy\.vander is not differentiable.*"):
+                np.vander(x)
             # Results without floating values carry no gradient by nature.
             assert np.shape(x) == (2,)
             assert np.allclose(x, [1.0, 2.0])
             np.testing.assert_array_equal(np.argsort(x), [0, 1])
             with tape.stop_recording():
-                np.testing.assert_allclose(np.cumsum(x), [1.0, 3.0])
+                np.testing.assert_allclose(np.vander(x), [[1.0, 1.0], [2.0, 1.0]])
         np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
 
     def test_variables_a_tape_would_watch_count_as_tracked(self) -> None:
         v = td.Variable([1.0, 2.0])
-        np.testing.assert_allclose(np.cumsum(v), [1.0, 3.0])
-        with td.Tape(), pytest.raises(TypeError, match="numpy.cumsum is not differentiable"):
-            np.cumsum(v)
+        np.testing.assert_allclose(np.vander(v), [[1.0, 1.0], [2.0, 1.0]])
+        with td.Tape(), pytest.raises(TypeError, match="numpy.vander is not differentiable"):
+            np.vander(v)
         with td.Tape(watch_accessed_variables=False):
-            np.testing.assert_allclose(np.cumsum(v), [1.0, 3.0])
+            np.testing.assert_allclose(np.vander(v), [[1.0, 1.0], [2.0, 1.0]])
 
     def test_out_naming_a_tensor_is_refused(self) -> None:
         x = td.tensor([1.0, 2.0])
         with pytest.raises(TypeError, match=r"numpy\.add with out= cannot write into a tapediff"):
             np.add([1.0, 2.0], [1.0, 2.0], out=x)  # type: ignore[call-overload]
         np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
+
+
+def test_numpy_metadata_functions_answer_for_tensors_directly() -> None:
+    # np.shape/np.ndim/np.size on a tensor: the same answers as on its array, with no refusal
+    # even when a tape tracks it (they carry no gradient by nature).
+    t = td.tensor(np.ones((3, 4)))
+    with td.Tape() as tape:
+        tape.watch(t)
+        assert np.shape(t) == (3, 4) and np.ndim(t) == 2
+        assert np.size(t) == 12 and np.size(t, 1) == 4
+    assert np.shape([t, t]) == (2, 3, 4) and np.ndim(2.0) == 0

@@ -12,3 +12,4 @@ from .module import *  # noqa: F403
 from .norm import *  # noqa: F403
 from .pool import *  # noqa: F403
 from .recurrent import *  # noqa: F403
+from .training import *  # noqa: F403

@@ -20,11 +20,15 @@ from typing import Any
 import numpy as _np
 
 from ..ops import constructors as _constructors
+from ..ops import contractions as _contractions
+from ..ops import cumulative as _cumulative
 from ..ops import elementwise as _elementwise
 from ..ops import indexing as _indexing
+from ..ops import layout as _layout
 from ..ops import linalg as _linalg
 from ..ops import reductions as _reductions
 from ..ops import shape as _shape
+from ..ops import sorting as _sorting
 from ..ops import stats as _stats
 from ..ops import ufuncs as _ufuncs
 from ..tensor import as_tensor as _as_tensor
@@ -42,6 +46,7 @@ OPS_MODULES: tuple[Any, ...] = (
     _ufuncs,
 )
 OPS_MODULES += (_stats,)
+OPS_MODULES += (_cumulative, _sorting, _layout, _contractions)
 _overlay(globals(), _np, *OPS_MODULES)
 
 

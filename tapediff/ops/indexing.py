@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..tensor import Tensor, TensorLike, _wrap
+from ..tensor import Tensor, TensorLike, _wrap, operand
 from ._axes import axis_index
 from ._primitive import primitive
 from .elementwise import where
@@ -99,7 +99,8 @@ def getitem(a: TensorLike, key: Any) -> Tensor:
     """``a[key]`` with NumPy's basic and advanced indexing."""
     if not isinstance(a, Tensor):
         # A copy: basic indexing returns a view, which must not alias the caller's array.
-        a = Tensor(a)
+        # (operand also records nested lists holding tracked tensors, so they keep gradients.)
+        a = operand(a, "getitem")
     return _getitem.bind(a, key=_normalize_key(key))
 
 
@@ -206,7 +207,7 @@ def take(
     mode: Literal["raise", "wrap", "clip"] = "raise",
 ) -> Tensor:
     """Elements of ``a`` at ``indices`` along ``axis``, or of the flattened ``a`` (numpy.take)."""
-    t = a if isinstance(a, Tensor) else Tensor(a)
+    t = operand(a, "take")
     idx = np.array(indices._array if isinstance(indices, Tensor) else indices)
     if idx.dtype == np.bool_:
         idx = idx.astype(np.intp)  # numpy.take reads booleans as 0 and 1, not as a mask

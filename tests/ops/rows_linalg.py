@@ -41,6 +41,14 @@ REQUIRED = {
     "linalg.matrix_norm",
 }
 
+# The named-tuple result types are exported (as NumPy exports them) but are not operations.
+NOT_DIFFERENTIABLE = {
+    "linalg.EighResult",
+    "linalg.QRResult",
+    "linalg.SVDResult",
+    "linalg.SlogdetResult",
+}
+
 batch = tdt.shapes(0, 2, max_side=2)
 size = st.integers(1, 3)
 
@@ -205,7 +213,7 @@ def _svd_np(x: Any) -> Any:
 def _qr_signs(q: Any, r: Any) -> Any:
     # Q D and D R with D = sign(diag R): the factorisation with a positive diagonal, which is
     # unique; D is piecewise constant, taken from the values.
-    d = np.sign(np.diagonal(np.asarray(r), axis1=-2, axis2=-1))
+    d = np.sign(np.diagonal(r.numpy() if isinstance(r, td.Tensor) else r, axis1=-2, axis2=-1))
     return q * d[..., None, :], r * d[..., :, None]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import tapediff as td
+import tapediff.numpy as tnp
 
 CASES: list[tuple[Callable[[], td.Tensor], Callable[[], Any]]] = [
     (lambda: td.zeros(3), lambda: np.zeros(3)),
@@ -104,3 +105,145 @@ def test_like_constructors_do_not_alias_their_input() -> None:
 def test_constructor_errors(make: Callable[[], Any], error: type, message: str) -> None:
     with pytest.raises(error, match=message):
         make()
+
+
+# ----- built from tensors: differentiable, never a silently lost gradient -----
+
+
+def _grad(build: Callable[[td.Tensor], Any], x0: Any = 2.0) -> Any:
+    x = td.tensor(x0)
+    with td.Tape() as tape:
+        tape.watch(x)
+        y = td.sum(build(x))
+    return tape.gradient(y, x)
+
+
+@pytest.mark.parametrize(
+    ("build", "want"),
+    [
+        (lambda x: td.full((3,), x), 3.0),
+        (lambda x: td.full((2, 3), x, dtype=np.float32), 6.0),
+        (lambda x: td.full_like(np.ones(2), x), 2.0),
+        (lambda x: td.full_like(np.ones((2, 2), np.float32), x, shape=(3,)), 3.0),
+        (lambda x: td.linspace(0.0, x, 3), 1.5),  # [0, x/2, x]
+        (lambda x: td.linspace(x, 3 * x, 4), 8.0),  # x + [0, 2x/3, 4x/3, 2x]
+        (lambda x: td.linspace(x, 1.0, 4, endpoint=False), 2.5),  # x + i (1 - x)/4
+        (lambda x: td.linspace(x, 5.0, 1), 1.0),
+        (lambda x: td.linspace(x, 5.0, 2, retstep=True)[1], -1.0),
+        (lambda x: td.tensor([x, x * 2]), 3.0),
+        (lambda x: td.tensor([[x, 1.0], (3.0, x)]), 2.0),
+        (lambda x: td.tensor((x, 2.0), dtype=np.float32), 1.0),
+        (lambda x: td.tensor(x), 1.0),
+        (lambda x: td.as_tensor([x, x, x]), 3.0),
+        (lambda x: tnp.array([x, -x]), 0.0),
+        (lambda x: tnp.array([x, 2.0 * x]) * 2.0, 6.0),
+        (lambda x: tnp.asarray([x, x], dtype=np.float32), 2.0),
+        (lambda x: td.sum([x, x, 1.0]), 2.0),  # ops read nested lists through operand too
+        (lambda x: td.getitem([x, 2 * x], 1), 2.0),
+        (lambda x: td.take([[x], [x]], [0, 0, 1]), 3.0),
+        (lambda x: td.cumsum([x, 1.0]), 2.0),
+        (lambda x: td.exp(td.stack([x, x])), 2 * np.exp(2.0)),
+    ],
+)
+def test_built_from_a_tracked_tensor_keeps_the_gradient(
+    build: Callable[[td.Tensor], Any], want: float
+) -> None:
+    g = _grad(build)
+    assert g is not None, "gradient lost"
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g.numpy(), want)
+
+
+def test_built_from_tensors_values_and_dtypes_are_numpys() -> None:
+    x = td.tensor(np.float32(1.5))
+    with td.Tape() as tape:
+        tape.watch(x)
+        cases = [
+            (td.full((2,), x), np.full((2,), np.float32(1.5))),
+            (td.tensor([x, 2.0]), np.array([np.float32(1.5), 2.0])),
+            (td.tensor([x, x]), np.array([np.float32(1.5)] * 2)),
+            (td.linspace(x, 4.0, 7), np.linspace(np.float32(1.5), 4.0, 7)),
+            (
+                td.linspace(td.tensor([0.0, 1.0]), x, 5, axis=-1),
+                np.linspace([0.0, 1.0], np.float32(1.5), 5, axis=-1),
+            ),
+            (td.full_like(np.arange(3), x), np.full_like(np.arange(3), 1.5)),
+        ]
+    for got, want in cases:
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_integer_results_from_a_tracked_fill_are_not_recorded() -> None:
+    x = td.tensor(2.7)
+    with td.Tape() as tape:
+        tape.watch(x)
+        a = td.full_like(np.arange(3), x)
+        b = td.full((2,), x, dtype=np.int32)
+        c = td.linspace(0.0, x * 4, 3, dtype=int)
+    np.testing.assert_array_equal(a.numpy(), [2, 2, 2])
+    np.testing.assert_array_equal(b.numpy(), [2, 2])
+    np.testing.assert_array_equal(c.numpy(), np.linspace(0.0, 10.8, 3, dtype=int))
+    assert tape._records == [r for r in tape._records if r[0].name == "multiply"]
+
+
+def test_linspace_of_tracked_ends_second_order() -> None:
+    f = td.grad(lambda a: td.sum(td.linspace(a * a, a, 4) ** 2))
+    h = td.grad(f)(td.tensor(0.7))
+    a = 0.7
+    t = np.linspace(0, 1, 4)
+    # y_i = a^2 + t_i (a - a^2); d2/da2 of sum y_i^2 = 2 sum (dy)^2 + y * d2y.
+    dy, d2y = 2 * a + t * (1 - 2 * a), 2 - 2 * t
+    y = a * a + t * (a - a * a)
+    np.testing.assert_allclose(h.numpy(), np.sum(2 * dy * dy + 2 * y * d2y))
+
+
+def test_tensor_class_refuses_to_drop_a_tracked_tensors_gradient() -> None:
+    x = td.tensor(1.0)
+    with td.Tape() as tape:
+        tape.watch(x)
+        with pytest.raises(TypeError, match=r"Tensor\(\.\.\.\) cannot record .* use td.tensor"):
+            td.Tensor([x, 2.0])
+        with pytest.raises(TypeError, match=r"Tensor\(\.\.\.\) cannot record"):
+            td.Tensor(x)
+        # Untracked tensors (and every tensor outside a tape) convert as before.
+        assert td.Tensor([td.tensor(1.0), 2.0]).shape == (2,)
+    assert td.Tensor([x, x]).shape == (2,)
+
+
+def test_numpy_full_like_with_a_tracked_fill_refuses() -> None:
+    x = td.tensor(2.0)
+    with td.Tape() as tape:
+        tape.watch(x)
+        with pytest.raises(TypeError, match=r"numpy.copyto .* use tapediff.full or"):
+            np.full_like(np.ones(2), x)
+        # Untracked fill: NumPy's own result.
+        np.testing.assert_array_equal(np.full_like(np.ones(2), td.tensor(3.0)), [3.0, 3.0])
+
+
+def test_tensor_of_nested_tensors_refuses_ragged_input() -> None:
+    x = td.tensor(1.0)
+    with td.Tape() as tape:
+        tape.watch(x)
+        with pytest.raises(ValueError, match=r"Tensor: expected numbers.*inhomogeneous"):
+            td.tensor([x, [x, x]])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, y: x * [y, 2.0],
+        lambda x, y: td.add((1.0, y), x),
+        lambda x, y: td.where([True, False], [[y, y]], 0.0),
+    ],
+)
+def test_a_list_operand_holding_a_tracked_tensor_is_refused(call: Any) -> None:
+    x, y = td.tensor(2.0), td.tensor(3.0)
+    with td.Tape() as tape:
+        tape.watch([x, y])
+        with pytest.raises(TypeError, match=r"a list operand holds a tensor a tape is tracking"):
+            call(x, y)
+        assert tape._records == []  # refused before anything was recorded
+        # Lists of numbers (and of untracked tensors) are operands as before.
+        z = td.sum(x * [1.0, td.tensor(2.0)])
+    np.testing.assert_array_equal(tape.gradient(z, x).numpy(), 3.0)
