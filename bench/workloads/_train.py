@@ -1,6 +1,6 @@
 """The train workload's two models, in NumPy by hand and in tapediff.nn.
 
-conv: the digits network of ``examples/digits.py`` (NCHW): conv 3x3 (padding 1) -> relu ->
+conv: the convolutional part of ``examples/digits.py`` (NCHW): conv 3x3 (padding 1) -> relu ->
 max-pool 2 -> conv 3x3 (padding 1) -> relu -> max-pool 2 -> flatten -> linear -> mean softmax
 cross-entropy over integer labels.
 
@@ -238,7 +238,7 @@ def numpy_lstm_step(p: LSTMProblem) -> tuple[Array, list[Array]]:
 
 
 class ConvNet(nn.Module):
-    """The digits network of ``examples/digits.py`` as tapediff.nn layers."""
+    """The conv net as tapediff.nn layers."""
 
     def __init__(self, p: ConvProblem) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
 """train: one training step of a small conv net and of an LSTM, built from tapediff.nn layers.
 
-conv: the digits network (batch 64 of 1x8x8 images, conv 16 -> pool -> conv 32 -> pool ->
-linear 10, cross-entropy); lstm: batch 32, 20 steps, 16 inputs, hidden 64, linear 10 on the last
+conv: the convolutional part of ``examples/digits.py`` (batch 64 of 1x8x8 images, conv 32 ->
+relu -> pool -> conv 64 -> relu -> pool -> linear 10, cross-entropy); lstm: batch 32, 20 steps, 16 inputs, hidden 64, linear 10 on the last
 hidden state, cross-entropy. Both float64, forward plus every parameter's gradient, against the
 hand-written NumPy of ``_train.py`` and, with --peers, PyTorch's ``torch.nn`` on the CPU. Small
 arrays and many ops: this measures the layers' own overhead (im2col, pooling, gate slicing)
@@ -30,7 +30,7 @@ Step = Callable[[], tuple[Any, list[Any]]]
 def conv_problem(cfg: Config) -> _train.ConvProblem:
     if cfg.quick:
         return _train.conv_problem(6, 8, (1, 3, 4), 5, cfg.seed)
-    return _train.conv_problem(64, 8, (1, 16, 32), 10, cfg.seed)
+    return _train.conv_problem(64, 8, (1, 32, 64), 10, cfg.seed)
 
 
 def lstm_problem(cfg: Config) -> _train.LSTMProblem:
