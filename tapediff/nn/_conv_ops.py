@@ -126,20 +126,23 @@ _col2im.defvjp(
 # in place into the fresh matmul result instead of allocating another output. Its VJPs are
 # tapediff ops (matmul, reshape, sum), so higher derivatives still come from the tape.
 @primitive("conv2d_product")
-def _product(cols: Array, w: Array, b: Array, *, out_shape: tuple[int, ...]) -> Array:
+def _product(cols: Array, w: Array, b: Array, *, out_shape: tuple[int, ...], nchw: bool) -> Array:
     out: Array = cols @ w.reshape(w.shape[0], -1).T
     out += b
-    return out.reshape(out_shape)
+    out = out.reshape(out_shape)  # NHWC
+    # NCHW as a view of the NHWC buffer: no copy, and none later (a transpose op's gradient
+    # would copy its first-order cotangent).
+    return out.transpose(0, 3, 1, 2) if nchw else out
 
 
 def _product_vjp(
-    g: Any, out: Any, cols: Any, w: Any, b: Any, *, out_shape: tuple[int, ...]
+    g: Any, out: Any, cols: Any, w: Any, b: Any, *, out_shape: tuple[int, ...], nchw: bool
 ) -> tuple[Any, Any, Any]:
     # Methods, not td.reshape: on the raw arrays of a first-order pass they are free views,
     # where an op would copy its result (it may not alias the caller's array); on tensors
     # they are the recorded ops.
     o = w.shape[0]
-    g2 = g.reshape(-1, o)
+    g2 = (g.transpose(0, 2, 3, 1) if nchw else g).reshape(-1, o)
     dcols = td.matmul(g2, w.reshape(o, -1))
     dw = td.matmul(g2.T, cols).reshape(w.shape)
     return dcols, dw, g2.sum(axis=0)
@@ -148,6 +151,9 @@ def _product_vjp(
 _product.defvjp_all(_product_vjp)
 
 
-def conv_product(cols: Any, w: Any, b: Any, out_shape: tuple[int, ...]) -> Tensor:
-    """``(cols @ w.reshape(O, -1).T + b)`` reshaped to ``out_shape`` (N, Ho, Wo, O)."""
-    return _product.bind(cols, w, b, out_shape=tuple(out_shape))
+def conv_product(
+    cols: Any, w: Any, b: Any, out_shape: tuple[int, ...], nchw: bool = False
+) -> Tensor:
+    """``(cols @ w.reshape(O, -1).T + b)`` reshaped to ``out_shape`` (N, Ho, Wo, O), then
+    transposed to (N, O, Ho, Wo) if ``nchw``."""
+    return _product.bind(cols, w, b, out_shape=tuple(out_shape), nchw=nchw)

@@ -76,8 +76,8 @@ def _conv2d(
     if bias is None:  # a constant zero: no gradient is computed for it
         dtype = np.result_type(cols.dtype, td.as_tensor(weight).dtype)
         bias = td.as_tensor(np.zeros(o, dtype=dtype))
-    y = conv_product(cols, weight, bias, (t.shape[0], ho, wo, o))  # NHWC: the matmul's layout
-    return y if fmt == "NHWC" else td.transpose(y, (0, 3, 1, 2))
+    # The matmul's layout is NHWC; NCHW is a transposed view of it.
+    return conv_product(cols, weight, bias, (t.shape[0], ho, wo, o), nchw=fmt == "NCHW")
 
 
 class Conv2D(Module):
