@@ -1,11 +1,11 @@
 """train: one training step of a small conv net and of an LSTM, built from tapediff.nn layers.
 
 conv: the convolutional part of ``examples/digits.py`` (batch 64 of 1x8x8 images, conv 32 ->
-relu -> pool -> conv 64 -> relu -> pool -> linear 10, cross-entropy); lstm: batch 32, 20 steps, 16 inputs, hidden 64, linear 10 on the last
-hidden state, cross-entropy. Both float64, forward plus every parameter's gradient, against the
-hand-written NumPy of ``_train.py`` and, with --peers, PyTorch's ``torch.nn`` on the CPU. Small
-arrays and many ops: this measures the layers' own overhead (im2col, pooling, gate slicing)
-more than BLAS.
+relu -> pool -> conv 64 -> relu -> pool -> linear 10, cross-entropy); lstm: batch 32, 20 steps,
+16 inputs, hidden 64, linear 10 on the last hidden state, cross-entropy. Both float64, forward
+plus every parameter's gradient, against the hand-written NumPy of ``_train.py`` and, with
+--peers, PyTorch's ``torch.nn`` on the CPU. Small arrays: this measures the layers' own
+overhead (im2col, pooling, the recurrence) as much as BLAS.
 """
 
 from __future__ import annotations

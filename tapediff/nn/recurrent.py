@@ -162,10 +162,10 @@ def _project(t: Tensor, w_ih: TensorLike) -> Tensor:
 
 def _bias_sum(b_ih: TensorLike | None, b_hh: TensorLike | None) -> Tensor | None:
     """Both biases add to every step's pre-activations: added once, before the loop."""
-    if b_ih is None and b_hh is None:
-        return None
-    if b_ih is None or b_hh is None:
-        return td.as_tensor(b_ih if b_hh is None else b_hh)
+    if b_ih is None:
+        return None if b_hh is None else td.as_tensor(b_hh)
+    if b_hh is None:
+        return td.as_tensor(b_ih)
     return td.add(b_ih, b_hh)
 
 
