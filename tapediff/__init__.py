@@ -23,11 +23,13 @@ from .ops.cumulative import *  # noqa: F403
 from .ops.sorting import *  # noqa: F403
 from .ops.layout import *  # noqa: F403
 from .ops.contractions import *  # noqa: F403
+from .ops.complex import *  # noqa: F403
 from .functional import *  # noqa: F403
 from .fixed_points import fixed_point as fixed_point
 from . import random as random
 from . import linalg as linalg
 from . import nn as nn
 from . import optim as optim
+from . import fft as fft
 
 __version__ = "0.1.0"

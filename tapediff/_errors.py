@@ -21,6 +21,16 @@ def op_error(name: str, error: BaseException, args: Sequence[Any] = ()) -> BaseE
     """
     if getattr(error, "_tapediff_op", None) is not None:
         return error
+    # A list operand holding a tracked tensor fails in NumPy's conversion (the tensor refuses
+    # numpy.asarray): the cause to name is the list.
+    from ._record import _refuse_tracked_in
+
+    for a in args:
+        if isinstance(a, list | tuple):
+            try:
+                _refuse_tracked_in(name, a)
+            except TypeError as refusal:
+                return refusal
     refused = non_numeric_error(name, args)
     if refused is not None:
         return refused

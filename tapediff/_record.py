@@ -69,7 +69,9 @@ ACTIVE: ContextVar[tuple[Recorder, ...]] = ContextVar("tapediff_active_tapes", d
 NO_PARAMS: dict[str, Any] = {}
 # Operand types that never need a snapshot (unlike a Variable) or a copy (unlike an ndarray or
 # a list).
-_PLAIN = frozenset({Tensor, float, int, bool, complex, np.float64, np.float32})
+_PLAIN = frozenset(
+    {Tensor, float, int, bool, complex, np.float64, np.float32, np.complex128, np.complex64}
+)
 _FIRST = (0,)
 
 

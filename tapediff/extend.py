@@ -34,13 +34,26 @@ The VJP contract:
   share work between inputs.
 - ``primitive(name, arity=1)`` or ``arity=2`` declares a primitive with exactly that many inputs
   and no keyword parameters; its ``bind`` is then a faster, unrolled path.
+- Complex values (``docs/complex.md``): a VJP is the linear transpose (``g * f'(z)`` for a
+  holomorphic op, no conjugate). A primitive refuses complex values in the backward pass until
+  :func:`allow_complex` declares its VJPs right for them.
 """
 
 from __future__ import annotations
 
 from .ops._primitive import VJP, Primitive, VJPAll, VJPArg, primitive, value_of
 
-__all__ = ["VJP", "Primitive", "VJPAll", "VJPArg", "defvjp", "defvjp_all", "primitive", "value_of"]
+__all__ = [
+    "VJP",
+    "Primitive",
+    "VJPAll",
+    "VJPArg",
+    "allow_complex",
+    "defvjp",
+    "defvjp_all",
+    "primitive",
+    "value_of",
+]
 
 
 def defvjp(prim: Primitive, *vjps: VJP | None) -> Primitive:
@@ -53,3 +66,10 @@ def defvjp_all(prim: Primitive, vjp: VJPAll) -> Primitive:
     """Attach a VJP returning every input's cotangent at once; returns ``prim``."""
     prim.defvjp_all(vjp)
     return prim
+
+
+def allow_complex(prim: Primitive) -> Primitive:
+    """Declare ``prim``'s VJPs right for complex values (linear transposes, no conjugation);
+    without it, a complex input or output raises TypeError in the backward pass. Returns
+    ``prim``."""
+    return prim.allow_complex()

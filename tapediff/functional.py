@@ -30,6 +30,7 @@ __all__ = ["custom_gradient", "grad", "hessian", "jacobian", "jvp", "value_and_g
 # gets a gradient per position, while tapes that track the caller's tensor record the link to it.
 _identity = Primitive("identity", lambda x: x)
 _identity.defvjp(lambda g, out, x: g)
+_identity.allow_complex()
 
 _Rebuild = Callable[[list[Any]], Any]
 
@@ -46,8 +47,8 @@ def _describe(value: Any) -> str:
 
 
 def _is_floating(dtype: np.dtype[Any]) -> bool:
-    # Complex values are refused: the VJPs do not conjugate, so their results would be wrong.
-    return bool(np.issubdtype(dtype, np.floating))
+    # Real or complex floating point (complex: the convention of docs/complex.md).
+    return bool(np.issubdtype(dtype, np.inexact))
 
 
 def _check_argnums(argnums: int | Sequence[int], what: str) -> tuple[tuple[int, ...], bool]:
@@ -90,8 +91,8 @@ def _diff_input(x: Any, what: str, label: str) -> Tensor:
         dtype = arr.dtype
     if not _is_floating(dtype):
         raise TypeError(
-            f"{what}: {label} has dtype {dtype}; differentiation needs a real floating-point "
-            "input (a sub-dtype of np.floating). Convert it first, e.g. with x.astype(np.float64) "
+            f"{what}: {label} has dtype {dtype}; differentiation needs a floating-point or "
+            "complex input. Convert it first, e.g. with x.astype(np.float64) "
             "or by passing 1.0 instead of 1"
         )
     if isinstance(x, Tensor):
@@ -198,6 +199,13 @@ def _value_and_grad(
         tape, sources, result = _run(f, args, kwargs, positions, what, "argnum", False)
         out, aux = _split_aux(result, has_aux, what)
         value = _as_output(out, what)
+        if value.dtype.kind == "c":
+            raise TypeError(
+                f"{what}: f returned a complex value ({_describe(out)}); {what} needs a real "
+                "scalar output, as JAX's grad without holomorphic=True. Differentiate a real "
+                "function of it (td.real, td.imag, td.abs(y) ** 2), or use vjp with a complex "
+                "cotangent"
+            )
         if value.size != 1:
             raise ValueError(
                 f"{what}: f must return a scalar (a tensor with one element); it returned "
@@ -226,6 +234,9 @@ def grad(
     """Function returning the gradient of scalar-valued ``f`` with respect to ``argnums``.
 
     ``has_aux``: ``f`` returns ``(output, aux)``; the result is ``(grads, aux)``.
+    Complex arguments (``docs/complex.md``, JAX's convention): for real ``f`` of ``z = x + iy``
+    the result is ``df/dx - i df/dy``, so gradient descent steps along its conjugate; a
+    complex-valued ``f`` is refused with TypeError (use ``vjp``).
     """
     value_and_grad_f = _value_and_grad(f, argnums, has_aux, "grad")
 
@@ -426,6 +437,8 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Tensor]:
         prim = Primitive(name, lambda *arrays: array, tensor_vjp=True)
         # grad_fn gives every input's gradient at once, which is what defvjp_all takes.
         prim.defvjp_all(lambda g, out, *inputs: _check_gradients(name, grad_fn(g), inputs))
+        # grad_fn is the user's VJP: on complex values it follows docs/complex.md's convention.
+        prim.allow_complex()
         return prim.bind(*args)
 
     return wrapper

@@ -25,13 +25,16 @@ from .ops.shape import concatenate, expand_dims, moveaxis, reshape, swapaxes
 from .tensor import Tensor, TensorLike, Variable, as_tensor, operand
 
 __all__ = [
+    "EigResult",
     "EighResult",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
     "cholesky",
     "det",
+    "eig",
     "eigh",
+    "eigvals",
     "eigvalsh",
     "inv",
     "lstsq",
@@ -54,6 +57,13 @@ class SlogdetResult(NamedTuple):
 
     sign: Tensor
     logabsdet: Tensor
+
+
+class EigResult(NamedTuple):
+    """``eig``'s result, as NumPy names it."""
+
+    eigenvalues: Tensor
+    eigenvectors: Tensor
 
 
 class EighResult(NamedTuple):
@@ -94,8 +104,20 @@ def _square(op: str, a: Tensor) -> None:
         )
 
 
+# Functions whose forward and gradient are right for complex matrices; the others refuse
+# complex input rather than cast it to real (which would drop the imaginary part silently).
+_COMPLEX_OK = frozenset({"inv", "det", "solve", "eig", "eigvals"})
+
+
 def _float(op: str, a: TensorLike) -> Tensor:
     t = operand(a, op)
+    if t.dtype.kind == "c":
+        if op not in _COMPLEX_OK:
+            raise TypeError(
+                f"{op}: complex input is not supported (got dtype {t.dtype}); "
+                f"complex matrices work with {', '.join(sorted(_COMPLEX_OK))}"
+            )
+        return t
     if not np.issubdtype(t.dtype, np.floating):
         t = as_tensor(t.numpy().astype(np.float64))
     return t
@@ -131,6 +153,8 @@ def _inverse(a: Any) -> Any:
 
 _inv = primitive("inv", arity=1)(_inverse)
 _inv.defvjp(lambda g, out, a: -matmul(_mT(out), matmul(g, _mT(out))))
+# Holomorphic, with transposes (never conjugates): right for complex matrices too.
+_inv.allow_complex()
 
 
 def inv(a: TensorLike) -> Tensor:
@@ -144,6 +168,7 @@ _det = primitive("det", arity=1)(np.linalg.det)
 # d det(A) = det(A) tr(A^-1 dA): the cotangent is g det(A) A^-T. A singular A has det 0 and a
 # non-zero gradient (its adjugate), which inv cannot give: the backward pass raises LinAlgError.
 _det.defvjp(lambda g, out, a: multiply(expand_dims(g * out, (-1, -2)), _mT(inv(a))))
+_det.allow_complex()
 
 
 def det(a: TensorLike) -> Tensor:
@@ -194,6 +219,7 @@ def _solve_vjp_all(g: VJPArg, out: VJPArg, a: VJPArg, b: VJPArg) -> list[Any]:
 
 
 _solve.defvjp_all(_solve_vjp_all)
+_solve.allow_complex()
 
 
 def solve(a: TensorLike, b: TensorLike) -> Tensor:
@@ -405,6 +431,29 @@ def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:
     _square("eigh", t)
     packed = _dec.eigh_packed.bind(t, UPLO=_uplo("eigh", UPLO))
     return EighResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eig(a: TensorLike) -> EigResult:
+    """Eigenvalues and right eigenvectors of a general square matrix (numpy.linalg.eig).
+
+    As in NumPy the result is complex unless every eigenvalue is real, and each eigenvector has
+    unit norm with its largest component real (LAPACK's normalisation). The gradient is the
+    derivative of exactly that normalisation, so it is right for any function of the vectors;
+    it needs distinct eigenvalues (a repeat raises LinAlgError), and where two components of a
+    vector tie for the largest the normalisation itself jumps. Complex input is accepted.
+    """
+    t = _float("eig", a)
+    _square("eig", t)
+    packed = _dec.eig_packed.bind(t)
+    return EigResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eigvals(a: TensorLike) -> Tensor:
+    """Eigenvalues of a general square matrix (numpy.linalg.eigvals); complex unless all are
+    real. Their gradient needs distinct eigenvalues: a repeat raises LinAlgError."""
+    t = _float("eigvals", a)
+    _square("eigvals", t)
+    return _dec.eigvals_raw.bind(t)
 
 
 def eigvalsh(a: TensorLike, UPLO: str = "L") -> Tensor:

@@ -24,7 +24,7 @@ Sources: TypeAlias = "Tensor | Sequence[Tensor] | Mapping[Any, Tensor]"
 UnconnectedPolicy: TypeAlias = Literal["none", "zero", "raise"]
 
 # What a VJP's result may be without conversion, in each replay mode.
-_RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32})
+_RAW_TYPES = frozenset({np.ndarray, np.float64, np.float32, np.complex128, np.complex64})
 _TENSOR_TYPES = frozenset({Tensor})
 
 
@@ -113,14 +113,10 @@ class Tape:
         """Track ``tensor`` (or each tensor of a list/tuple/dict) so gradients can flow to it."""
         flat, _ = _flatten(tensor, "watch")
         for t in flat:
-            if t.dtype.kind != "f":
-                hint = (
-                    " (complex differentiation is not supported yet)"
-                    if t.dtype.kind == "c"
-                    else ". Convert it first, e.g. x.astype(np.float64)."
-                )
+            if t.dtype.kind not in "fc":
                 raise TypeError(
-                    f"watch() needs a real floating-point tensor; got dtype {t.dtype}{hint}"
+                    "watch() needs a floating-point or complex tensor; got dtype "
+                    f"{t.dtype}. Convert it first, e.g. x.astype(np.float64)."
                 )
         for t in flat:
             if isinstance(t, Variable):
@@ -163,6 +159,13 @@ class Tape:
         ``output_gradients`` weights the target's elements (the vector in a vector-Jacobian
         product). Sources with no path to the target give None, zeros (``"zero"``), or an
         :class:`UnconnectedGradientError` that says why (``"raise"``).
+
+        Complex numbers follow JAX and HIPS autograd (``docs/complex.md``): a VJP is the linear
+        transpose, so a holomorphic ``f`` gives ``g * f'(z)`` (no conjugate), and for a real
+        target the gradient with respect to ``z = x + iy`` is ``df/dx - i df/dy``; gradient
+        descent steps along its conjugate. A real source whose cotangent is complex gets its
+        real part. A complex target needs ``output_gradients`` (its cotangent): without it,
+        TypeError, as JAX's ``grad`` of a complex function without ``holomorphic=True``.
         """
         self._check_usable()
         if unconnected_gradients not in ("none", "zero", "raise"):
@@ -193,13 +196,23 @@ class Tape:
     ) -> Any:
         """Full Jacobian, shaped ``target.shape + source.shape`` for each source.
 
-        Allowed once on a non-persistent tape, which it uses up.
+        Allowed once on a non-persistent tape, which it uses up. A complex target is refused
+        (TypeError): its rows would be the complex derivative only for a holomorphic function
+        (JAX's jacrev needs ``holomorphic=True`` for it); use :meth:`gradient` with
+        ``output_gradients``. Complex sources of a real target are fine (rows as gradient's).
         """
         from .ops.shape import reshape, stack
 
         self._check_usable()
         if not isinstance(target, Tensor):
             raise TypeError(f"jacobian() target must be a Tensor; got {type(target).__name__}")
+        if target.dtype.kind == "c":
+            raise TypeError(
+                f"jacobian() of a complex target (dtype {target.dtype}) is refused: with real "
+                "unit cotangents its rows are the complex derivative only if the function is "
+                "holomorphic, and silently incomplete otherwise. Take the Jacobian of "
+                "td.real(y) and td.imag(y), or use gradient() with output_gradients"
+            )
         flat, rebuild = _flatten(sources, "jacobian() sources")
         watched = [self._is_watched(src) for src in flat]
         n = target.size
@@ -373,7 +386,7 @@ class Tape:
                 results.append(None)
                 continue
             if total.dtype != src.dtype and src.dtype.kind in "fc":
-                total = total.astype(src.dtype)
+                total = _cast(total, src.dtype)
             results.append(_wrap(total) if raw else total)
         return results
 
@@ -441,14 +454,27 @@ def _seeds(target: Any, output_gradients: Any) -> list[tuple[Tensor, Tensor]]:
     for t, og in zip(targets, given, strict=True):
         if not isinstance(t, Tensor):
             raise TypeError(f"gradient() target must be a Tensor; got {type(t).__name__}")
-        if t.dtype.kind != "f":
+        kind = t.dtype.kind
+        if kind not in "fc":
             raise TypeError(
-                f"gradient() target must have a real floating dtype; got {t.dtype}"
-                + (" (complex differentiation is not supported yet)" if t.dtype.kind == "c" else "")
+                f"gradient() target must have a complex or floating dtype; got {t.dtype}"
             )
         if og is None:
+            if kind == "c":
+                raise TypeError(
+                    f"gradient() of a complex target (dtype {t.dtype}) needs output_gradients, "
+                    "its cotangent: a complex function has no gradient of its own (JAX's grad "
+                    "refuses it too). Differentiate a real function of it, such as "
+                    "td.real(y), td.imag(y) or td.abs(y) ** 2, or pass output_gradients"
+                )
             seed = Tensor(np.ones(t.shape, dtype=t.dtype))
         else:
+            given_dtype = og.dtype if isinstance(og, Tensor) else np.asarray(og).dtype
+            if given_dtype.kind == "c" and kind != "c":
+                raise TypeError(
+                    f"output_gradients for a real target (dtype {t.dtype}) must be real; got "
+                    f"dtype {given_dtype}"
+                )
             seed = og if isinstance(og, Tensor) else Tensor(np.asarray(og, dtype=t.dtype))
             if seed.shape != t.shape:
                 raise ValueError(
@@ -520,8 +546,18 @@ def _fit(prim: Primitive, index: int, ct: Any, xa: Any) -> Any:
         if ct.shape != shape:
             ct = ct.reshape(shape)
     if ct.dtype != xa.dtype:
-        ct = ct.astype(xa.dtype)
+        ct = _cast(ct, xa.dtype)
     return ct
+
+
+def _cast(ct: Any, dtype: np.dtype[Any]) -> Any:
+    """``ct`` (an array or a tensor) cast to ``dtype``; a complex cotangent of a real value
+    becomes its real part (the linear-transpose convention), with no ComplexWarning."""
+    if ct.dtype.kind == "c" and dtype.kind != "c":
+        ct = ct.real
+        if ct.dtype == dtype:
+            return ct
+    return ct.astype(dtype)
 
 
 def _raw_result(prim: Primitive, index: int, result: Any) -> Any:

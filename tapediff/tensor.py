@@ -103,6 +103,22 @@ class Tensor:
         return self._array.size
 
     @property
+    def real(self) -> Tensor:
+        """The real part, like ndarray.real (see :func:`tapediff.real`)."""
+        return _cx.real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary part, like ndarray.imag (see :func:`tapediff.imag`)."""
+        return _cx.imag(self)
+
+    def conj(self) -> Tensor:
+        """The complex conjugate, like ndarray.conj (see :func:`tapediff.conj`)."""
+        return _cx.conj(self)
+
+    conjugate = conj
+
+    @property
     def T(self) -> Tensor:
         """The transpose (axes reversed), like ndarray.T."""
         return _sh.transpose(self)
@@ -199,9 +215,12 @@ class Tensor:
     # ----- NumPy protocols: np.exp(t), np.sum(t, axis=0), ndarray + t run tapediff's ops -----
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         impl = _UFUNCS.get(ufunc)
+        if impl is None:
+            impl = _scipy_ufunc(ufunc)
         if impl is not None and method == "__call__" and not kwargs:
             return impl(*inputs)
-        name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        home = "scipy.special" if _is_scipy_special(ufunc) else "numpy"
+        name = f"{home}.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
         if kwargs:
             name += f" with {', '.join(kwargs)}="
         return _without_tapediff(name, getattr(ufunc, method), inputs, kwargs)
@@ -480,15 +499,12 @@ class Variable(Tensor):
         if isinstance(data, Tensor):
             data = data._array
         arr = _checked_array(data, dtype, "Variable")
-        if arr.dtype.kind not in "biuf":
-            hint = (
-                " (complex differentiation is not supported yet)" if arr.dtype.kind == "c" else ""
-            )
+        if arr.dtype.kind not in "biufc":
             raise TypeError(
-                "Variable: expected a real floating value (booleans and integers are converted "
-                f"to float64); got dtype {arr.dtype}{hint}"
+                "Variable: expected a floating or complex value (booleans and integers are "
+                f"converted to float64); got dtype {arr.dtype}"
             )
-        if not np.issubdtype(arr.dtype, np.floating):
+        if arr.dtype.kind in "biu":
             if dtype is not None:
                 raise TypeError(
                     f"Variable needs a floating dtype; got dtype={np.dtype(dtype).name}"
@@ -672,6 +688,7 @@ def _stacked(data: list[Any] | tuple[Any, ...], dtype: npt.DTypeLike | None, wha
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
+from .ops import complex as _cx  # noqa: E402
 from .ops import constructors as _co  # noqa: E402
 from .ops import contractions as _ct  # noqa: E402
 from .ops import cumulative as _cu  # noqa: E402
@@ -793,6 +810,33 @@ def _spelling(name: str) -> str | None:
     return f"{target}.{func}" if callable(getattr(mod, func, None)) else None
 
 
+def _is_scipy_special(ufunc: np.ufunc) -> bool:
+    """Whether ``ufunc`` is one of scipy.special's, public or private (``_zeta``, which
+    ``scipy.special.zeta`` calls). SciPy is already imported if it made the ufunc."""
+    import sys
+
+    for home in ("scipy.special", "scipy.special._ufuncs"):
+        module = sys.modules.get(home)
+        if module is not None and getattr(module, ufunc.__name__, None) is ufunc:
+            return True
+    return False
+
+
+def _scipy_ufunc(ufunc: np.ufunc) -> Any:
+    """The tapediff function for one of scipy.special's ufuncs, or None.
+
+    tapediff.scipy.special registers its functions in _UFUNCS when imported; it is imported
+    here, the first time a tensor meets one of SciPy's ufuncs, so that ``import tapediff``
+    never imports SciPy.
+    """
+    if not _is_scipy_special(ufunc):
+        return None
+    import importlib
+
+    importlib.import_module("tapediff.scipy.special")
+    return _UFUNCS.get(ufunc)
+
+
 # NumPy callables that dispatch to the tapediff op of the same name (NEP 13 and NEP 18).
 _UFUNCS: dict[np.ufunc, Any] = {
     getattr(np, name): getattr(_ew, name)
@@ -838,6 +882,7 @@ _UFUNCS: dict[np.ufunc, Any] = {
         "isfinite",
     ]
 }
+_UFUNCS[np.conjugate] = _cx.conjugate
 _UFUNCS[np.matmul] = _la.matmul
 _UFUNCS.update(
     (getattr(np, name), getattr(_uf, name))
@@ -894,6 +939,7 @@ _FUNCTIONS: dict[Any, Any] = {
         ),
         (_ct, "inner kron cross"),
         (_co, "full_like linspace"),
+        (_cx, "real imag angle"),
     )
     for name in names.split()
 }

@@ -53,7 +53,14 @@ class GradcheckError(AssertionError):
 
 
 def _is_float(x: Any) -> bool:
-    return bool(np.issubdtype(np.asarray(x).dtype, np.floating))
+    """Real or complex floating point: what can be differentiated."""
+    return bool(np.issubdtype(np.asarray(x).dtype, np.inexact))
+
+
+def _wide(x: Any) -> Array:
+    """``x`` as a new float64 array, or complex128 if it is complex."""
+    arr = np.asarray(x)
+    return np.array(arr, dtype=np.complex128 if arr.dtype.kind == "c" else np.float64)
 
 
 def _as_outputs(out: Any, where: str) -> list[Tensor]:
@@ -63,18 +70,23 @@ def _as_outputs(out: Any, where: str) -> list[Tensor]:
             f"{where}: f must return a Tensor or a list/tuple of Tensors; got {type(out).__name__}"
         )
     for i, o in enumerate(outs):
-        if not np.issubdtype(o.dtype, np.floating):
+        if not np.issubdtype(o.dtype, np.inexact):
             raise TypeError(
-                f"{where}: output {i} has dtype {o.dtype}; only floating outputs have gradients"
+                f"{where}: output {i} has dtype {o.dtype}; only floating (real or complex) "
+                "outputs have gradients"
             )
     return list(outs)
 
 
-def _cotangent(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+def _cotangent(rng: np.random.Generator, shape: tuple[int, ...], complex_: bool = False) -> Array:
     # Magnitudes in [0.5, 1.5] with random signs: far from all-ones (so a rule that is only right
-    # for a summed loss fails) and far from zero (so no element's error is hidden).
+    # for a summed loss fails) and far from zero (so no element's error is hidden). A complex
+    # output gets such real and imaginary parts.
     magnitude = rng.uniform(0.5, 1.5, size=shape)
-    return np.where(rng.random(size=shape) < 0.5, -magnitude, magnitude)
+    real = np.where(rng.random(size=shape) < 0.5, -magnitude, magnitude)
+    if not complex_:
+        return real
+    return real + 1j * _cotangent(rng, shape)
 
 
 def _snapshot(x: Any) -> Any:
@@ -117,17 +129,23 @@ def gradcheck(
 ) -> bool:
     """Check the tape's gradients of ``f(*inputs)`` against central finite differences.
 
-    Every floating input (or only the positions in ``wrt``) is cast to float64, watched, and
-    differentiated; other inputs (integer index arrays, boolean masks, ...) are passed through
-    unchanged. ``f`` returns a Tensor or a list/tuple of Tensors. Each output is weighted by a
-    random cotangent ``v`` (seeded by ``seed``), and the tape's ``v @ J`` is compared with the same
-    product formed from the full finite-difference Jacobian ``(f(x + eps) - f(x - eps)) / 2 eps``.
+    Every floating input (or only the positions in ``wrt``) is cast to float64 (complex ones to
+    complex128), watched, and differentiated; other inputs (integer index arrays, boolean
+    masks, ...) are passed through unchanged. ``f`` returns a Tensor or a list/tuple of Tensors.
+    Each output is weighted by a random cotangent ``v`` (seeded by ``seed``), and the tape's
+    ``v @ J`` is compared with the same product formed from the full finite-difference Jacobian
+    ``(f(x + eps) - f(x - eps)) / 2 eps``.
 
     An element passes when ``|analytic - numeric| <= atol + rtol * min(|analytic|, |numeric|)``:
     the relative part is symmetric, so neither side can be made "right" by being huge. The
     defaults suit float64 with ``eps=1e-6``: the finite-difference error is about
     ``1e-16 * |f| / eps + eps**2 * |f'''|``, far below ``atol=1e-5`` for values of moderate size.
     Keep inputs at least ``eps`` away from kinks and domain edges (see :func:`away_from`).
+
+    Complex inputs and outputs follow tapediff's convention (``docs/complex.md``): a complex
+    output's cotangent ``v`` is complex and pairs as ``Re(sum(v * f))``, and a complex input
+    ``z = x + iy`` is perturbed in its real and its imaginary part, the numeric gradient being
+    ``dL/dx - i dL/dy`` for ``L = Re(sum(v * f))``.
 
     Also fails if ``f`` mutates any input or the tape mutates the cotangent. Returns True on
     success; on failure raises :class:`GradcheckError` naming the input, the worst element, both
@@ -162,7 +180,7 @@ def _check(
 ) -> bool:
     _check_tolerances(where, eps=eps, atol=atol, rtol=rtol)
     positions = _positions(inputs, wrt, where)
-    base = [np.array(x, dtype=np.float64) if i in positions else x for i, x in enumerate(inputs)]
+    base = [_wide(x) if i in positions else x for i, x in enumerate(inputs)]
     args: list[Any] = [Tensor(b) if i in positions else b for i, b in enumerate(base)]
     before = [_snapshot(a) for a in args]
     originals = [_snapshot(x) for x in inputs]
@@ -173,7 +191,7 @@ def _check(
             tape.watch(args[i])
         outs = _as_outputs(f(*args), where)
     _refuse_non_finite(where, inputs, positions, outs)
-    cotangents = [_cotangent(rng, o.shape) for o in outs]
+    cotangents = [_cotangent(rng, o.shape, o.dtype.kind == "c") for o in outs]
     seeds = [Tensor(c) for c in cotangents]
     analytic = tape.gradient(
         outs, [args[i] for i in positions], output_gradients=seeds, unconnected_gradients="zero"
@@ -193,7 +211,7 @@ def _check(
         results = _as_outputs(f(*xs), where)
         if [r.shape for r in results] != [o.shape for o in outs]:
             return None
-        return [r._array.astype(np.float64) for r in results]
+        return [_wide(r._array) for r in results]
 
     for k, i in enumerate(positions):
         x = base[i]
@@ -205,28 +223,33 @@ def _check(
             )
         # One column of the Jacobian per element of x, differenced elementwise before it is
         # weighted by the cotangent (less cancellation than differencing the weighted sums).
-        numeric = np.zeros(x.shape, dtype=np.float64)
+        numeric = np.zeros(x.shape, dtype=x.dtype)
         flat = numeric.reshape(-1)
+        # A complex input is perturbed along its real and its imaginary part: its cotangent
+        # pairs with a change dz as Re(ct * dz), so ct = dL/dx - i dL/dy.
+        directions = (1.0, 1j) if x.dtype.kind == "c" else (1.0,)
         for j in range(x.size):
             idx = np.unravel_index(j, x.shape)
-            sides = []
-            for step in (eps, -eps):
-                shifted = x.copy()
-                shifted[idx] += step
-                xs = list(args)
-                xs[i] = Tensor(shifted)
-                sides.append(evaluate(xs))
-            plus, minus = sides
-            if plus is None or minus is None:
-                return _fail(
-                    f"{where}: the output shapes changed when input {i} was perturbed",
-                    raise_exception,
+            for direction in directions:
+                sides = []
+                for step in (eps, -eps):
+                    shifted = x.copy()
+                    shifted[idx] += step * direction
+                    xs = list(args)
+                    xs[i] = Tensor(shifted)
+                    sides.append(evaluate(xs))
+                plus, minus = sides
+                if plus is None or minus is None:
+                    return _fail(
+                        f"{where}: the output shapes changed when input {i} was perturbed",
+                        raise_exception,
+                    )
+                slope = sum(
+                    float(np.real(np.sum((p - m) / (2 * eps) * c)))
+                    for p, m, c in zip(plus, minus, cotangents, strict=True)
                 )
-            flat[j] = sum(
-                float(np.sum((p - m) / (2 * eps) * c))
-                for p, m, c in zip(plus, minus, cotangents, strict=True)
-            )
-        ok = _compare(where, what, i, grad._array.astype(np.float64), numeric, atol, rtol)
+                flat[j] += slope if direction == 1.0 else -1j * slope
+        ok = _compare(where, what, i, _wide(grad._array), numeric, atol, rtol)
         if ok is not None:
             return _fail(ok, raise_exception)
     return True
@@ -351,7 +374,7 @@ def gradgradcheck(
                 inner.watch(xs[i])
             outs = _as_outputs(f(*xs), where)
         if cotangents is None:
-            cotangents = [_cotangent(rng, o.shape) for o in outs]
+            cotangents = [_cotangent(rng, o.shape, o.dtype.kind == "c") for o in outs]
         seeds = [Tensor(c) for c in cotangents]
         grads = inner.gradient(
             outs, [xs[i] for i in positions], output_gradients=seeds, unconnected_gradients="zero"
@@ -461,8 +484,9 @@ def arrays(
 ) -> SearchStrategy[Array]:
     """Arrays of ``dtype`` and ``shape`` (default: :func:`shapes`) with bounded finite elements.
 
-    Floating elements default to :func:`floats` in ``[min_value, max_value]``; integer ones to
-    integers in that range; pass ``elements`` (e.g. :func:`away_from` or :func:`grid`) to say more.
+    Floating elements default to :func:`floats` in ``[min_value, max_value]`` (for complex
+    dtypes, the real and the imaginary part); integer ones to integers in that range; pass
+    ``elements`` (e.g. :func:`away_from` or :func:`grid`) to say more.
     """
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
@@ -475,6 +499,10 @@ def arrays(
             elements = st.integers(int(np.ceil(min_value)), int(np.floor(max_value)))
         elif dt == np.bool_:
             elements = st.booleans()
+        elif dt.kind == "c":
+            # Real and imaginary parts each in [min_value, max_value].
+            part = floats(min_value, max_value, width=min(64, 4 * dt.itemsize))
+            elements = st.builds(complex, part, part)
         else:
             raise TypeError(f"arrays: no default elements for dtype {dt}; pass elements=")
     return hnp.arrays(dt, shapes() if shape is None else shape, elements=elements, unique=unique)

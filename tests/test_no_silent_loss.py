@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.special as sc
 
 import tapediff as td
 
@@ -94,6 +95,25 @@ CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
         "fft.fft": lambda v, m: np.fft.fft(v),
         "fft.rfft": lambda v, m: np.fft.rfft(v),
         "fft.fftshift": lambda v, m: np.fft.fftshift(v),
+        "fft.ifft": lambda v, m: np.fft.ifft(v),
+        "fft.irfft": lambda v, m: np.fft.irfft(v),
+        "fft.fft2": lambda v, m: np.fft.fft2(m),
+        "fft.irfftn": lambda v, m: np.fft.irfftn(m),
+        "fft.ifftshift": lambda v, m: np.fft.ifftshift(m),
+        "fft.hfft": lambda v, m: np.fft.hfft(v),
+        "conj": lambda v, m: np.conj(v),
+        "imag": lambda v, m: np.imag(v),
+        "angle[complex]": lambda v, m: np.angle(v + 1j),
+        "abs[complex]": lambda v, m: np.abs(v * (1 + 2j)),
+        "linalg.eig": lambda v, m: np.linalg.eig(m),
+        "linalg.eigvals": lambda v, m: np.linalg.eigvals(m),
+        # SciPy's ufuncs (scipy.special): tapediff.scipy.special's, or refused
+        "scipy.special.gammaln": lambda v, m: sc.gammaln(v * v + 1),
+        "scipy.special.jn": lambda v, m: sc.jn(1, v),
+        "scipy.special.xlogy": lambda v, m: sc.xlogy(v, v * v + 1),
+        "scipy.special.betainc": lambda v, m: sc.betainc(2.0, 3.0, v / 4 + 0.5),
+        "scipy.special.erfcx": lambda v, m: sc.erfcx(v),
+        "scipy.special.zeta": lambda v, m: sc.zeta(v + 3, 1.0),
     }.items()
 ]
 
@@ -153,7 +173,11 @@ MUST_RECORD = set(LAYOUT_CALLS) | {
 
 
 # Outputs that are locally constant by definition (their true gradient is zero), by position.
-LOCALLY_CONSTANT = {"linalg.slogdet": {0}}  # the sign of the determinant
+LOCALLY_CONSTANT = {
+    "linalg.slogdet": {0},  # the sign of the determinant
+    "angle": {0},  # of a real input: 0 or pi
+    "imag": {0},  # of a real input: 0
+}
 
 
 def _floats(name: str, result: Any) -> list[Any]:

@@ -139,24 +139,32 @@ def test_inplace_on_tensor_rebinds_and_never_mutates() -> None:
 # ----- 3. complex inputs are refused until complex differentiation is supported -----
 
 
-def test_watch_refuses_complex() -> None:
+def test_watch_accepts_complex() -> None:
+    # Complex differentiation is supported now (docs/complex.md); integers are still refused.
     z = td.tensor([1 + 2j])
-    with td.Tape() as tape, pytest.raises(TypeError, match="complex differentiation is not"):
-        tape.watch(z)
-
-
-def test_gradient_refuses_complex_target() -> None:
-    x = td.tensor([1.0, 2.0])
     with td.Tape() as tape:
+        tape.watch(z)
+        y = td.sum(td.real(z * z))
+    np.testing.assert_allclose(tape.gradient(y, z).numpy(), [2 + 4j])
+
+
+def test_gradient_refuses_complex_target_without_output_gradients() -> None:
+    x = td.tensor([1.0, 2.0])
+    with td.Tape(persistent=True) as tape:
         tape.watch(x)
         y = x * td.tensor([1j, 1j])
-    with pytest.raises(TypeError, match="complex differentiation is not supported yet"):
+    with pytest.raises(TypeError, match="complex target .*needs output_gradients"):
         tape.gradient(td.sum(y), x)
+    # With its cotangent, the real source gets the real part: Re(1j * 1j) = -1.
+    g = tape.gradient(y, x, output_gradients=td.tensor([1j, 1j]))
+    np.testing.assert_array_equal(g.numpy(), [-1.0, -1.0])
 
 
-def test_variable_refuses_complex() -> None:
-    with pytest.raises(TypeError, match="Variable.*complex128.*complex differentiation"):
-        td.Variable([1 + 2j])
+def test_variable_accepts_complex() -> None:
+    v = td.Variable([1 + 2j])
+    assert v.dtype == np.complex128
+    with pytest.raises(TypeError, match="Variable.assign: expected dtype float64.*complex128"):
+        td.Variable([1.0]).assign(np.array([1j]))
 
 
 # ----- 4. power: exact gradients at 0 for integer exponents, to second order -----
@@ -368,7 +376,7 @@ def test_construction_refuses_non_numbers(data: object, given: str) -> None:
 
 
 def test_variable_refuses_strings_and_ragged_data() -> None:
-    with pytest.raises(TypeError, match=r"Variable: expected a real floating value.*<U3"):
+    with pytest.raises(TypeError, match=r"Variable: expected a floating or complex value.*<U3"):
         td.Variable("abc")
     with pytest.raises(ValueError, match=r"Variable: expected numbers.*inhomogeneous"):
         td.Variable([[1.0], [1.0, 2.0]])
@@ -682,3 +690,16 @@ def test_numpy_views_of_a_tensor_cannot_be_made_writeable() -> None:
             view.flags.writeable = True
     np.testing.assert_array_equal(views[0], [[1.0, 3.0], [2.0, 4.0]])
     assert isinstance(np.flip(t), td.Tensor) and isinstance(np.diagonal(t), td.Tensor)
+
+
+def test_a_cast_to_integers_or_booleans_has_a_zero_gradient() -> None:
+    # astype to a discrete dtype is piecewise constant: passing the cotangent through (as a
+    # float-to-float cast does) would give x.astype(int) the gradient of x.
+    x = td.tensor([1.7, 2.2])
+    for dtype in (np.int64, np.int32, bool):
+        g = td.grad(lambda x, dtype=dtype: td.sum(x.astype(dtype) * 2.0 + x))(x)
+        np.testing.assert_array_equal(g.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(
+        td.grad(lambda x: td.sum(td.astype(x, np.float32) * 2.0))(x).numpy(), [2.0, 2.0]
+    )
+    assert td.astype(x, np.int32).dtype == np.int32

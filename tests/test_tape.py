@@ -444,7 +444,7 @@ class TestMisuse:
 
     def test_watch_integer_tensor(self) -> None:
         tape = td.Tape()
-        with pytest.raises(TypeError, match="floating-point tensor; got dtype int64"):
+        with pytest.raises(TypeError, match="floating-point or complex tensor; got dtype int64"):
             tape.watch(td.tensor([1, 2]))
         with pytest.raises(TypeError, match="watch must be Tensors; item 0 is list"):
             tape.watch([[1.0]])  # type: ignore[list-item]

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as _np
 
+from ..ops import complex as _complex
 from ..ops import constructors as _constructors
 from ..ops import contractions as _contractions
 from ..ops import cumulative as _cumulative
@@ -47,6 +48,7 @@ OPS_MODULES: tuple[Any, ...] = (
 )
 OPS_MODULES += (_stats,)
 OPS_MODULES += (_cumulative, _sorting, _layout, _contractions)
+OPS_MODULES += (_complex,)
 _overlay(globals(), _np, *OPS_MODULES)
 
 

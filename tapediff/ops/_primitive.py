@@ -13,6 +13,15 @@ when an outer tape records it. VJPs are written with tapediff ops and operators,
 both, so the same code gives first and higher derivatives. A VJP may return a cotangent of the
 broadcast shape or another floating dtype: the tape sums it back to the input's shape and casts
 it (one un-broadcast helper, in ``tape.py``).
+
+Complex numbers: VJPs are linear transposes (no conjugation; see ``docs/complex.md``). A VJP
+written with real-number formulas (comparisons, sign, max, floor...) would be silently wrong on
+complex input, so a primitive refuses complex values by default: its VJPs are wrapped in a guard
+that raises TypeError when the output or an input is complex. The guard runs in the backward
+pass, and only in the primitives that have one, so the forward hot path (bind1/bind2) and the
+replay loop pay nothing. :meth:`Primitive.allow_complex` drops the guard for a primitive whose
+VJPs are right for complex values (checked against finite differences in both the real and the
+imaginary direction).
 """
 
 from __future__ import annotations
@@ -38,8 +47,11 @@ class Primitive:
     """A differentiable operation: its NumPy forward and the VJPs of its inputs."""
 
     __slots__ = (
+        "_raw_vjp_all",
+        "_raw_vjps",
         "arity",
         "bind",
+        "complex_ok",
         "differentiable",
         "forward",
         "name",
@@ -69,6 +81,10 @@ class Primitive:
         self.differentiable = False
         self.vjps: tuple[VJP | None, ...] = ()
         self.vjp_all: VJPAll | None = None
+        # True: the VJPs are right for complex values (allow_complex); False: they are guarded.
+        self.complex_ok = False
+        self._raw_vjps: tuple[VJP | None, ...] = ()
+        self._raw_vjp_all: VJPAll | None = None
         # Chosen once, here. The bind functions live with the record layout in _record.py; bound
         # to this primitive, one costs about what a method call does.
         run = _record.bind1 if arity == 1 else _record.bind2 if arity == 2 else _record.bind
@@ -80,9 +96,9 @@ class Primitive:
             raise ValueError(
                 f"primitive {self.name!r} has {self.arity} input(s); got {len(vjps)} VJPs"
             )
-        self.vjps = vjps
-        self.vjp_all = None
+        self._raw_vjps, self._raw_vjp_all = vjps, None
         self.differentiable = True
+        self._install()
 
     def defvjp_all(self, vjp: VJPAll) -> None:
         """Attach one function returning every input's cotangent at once (None: no gradient).
@@ -90,12 +106,77 @@ class Primitive:
         Called as ``vjp(g, out, *inputs, **params)``; it returns a sequence with one entry per
         positional input. For variadic ops and gradients that share work between inputs.
         """
-        self.vjps = ()
-        self.vjp_all = vjp
+        self._raw_vjps, self._raw_vjp_all = (), vjp
         self.differentiable = True
+        self._install()
+
+    def allow_complex(self) -> Primitive:
+        """Declare the VJPs right for complex values (linear transposes, no conjugation): the
+        complex guard is dropped. Returns the primitive."""
+        self.complex_ok = True
+        self._install()
+        return self
+
+    def _install(self) -> None:
+        """Set vjps/vjp_all from the raw ones, guarded unless complex values are allowed."""
+        if self.complex_ok:
+            self.vjps, self.vjp_all = self._raw_vjps, self._raw_vjp_all
+            return
+        self.vjps = tuple(None if v is None else _guarded(self, v) for v in self._raw_vjps)
+        raw_all = self._raw_vjp_all
+        self.vjp_all = None if raw_all is None else _guarded(self, raw_all)
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def is_complex(x: Any) -> bool:
+    """Whether ``x`` (an array, tensor, NumPy scalar or Python number) is complex."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None:
+        return bool(dtype.kind == "c")
+    return isinstance(x, complex)
+
+
+def complex_refusal(name: str) -> TypeError:
+    """The error of a primitive whose gradient formula holds for real numbers only."""
+    return TypeError(
+        f"{name}: no gradient for complex values (its gradient formula holds for real numbers "
+        "only, and a complex input or output would get a wrong gradient); differentiate a real "
+        "function of td.real(z), td.imag(z) or td.abs(z) instead, or keep this op out of the "
+        "differentiated path (td.stop_gradient)"
+    )
+
+
+def _guarded(prim: Primitive, vjp: Any) -> Any:
+    """``vjp``, refusing complex values: an input or output that is complex raises TypeError.
+
+    For the unrolled arities the check is two dtype tests (a recorded input of a one-input
+    primitive is always a tensor, so it has a dtype); a real backward pass pays one extra call.
+    """
+    if prim.arity == 1:
+
+        def guarded1(g: Any, out: Any, x: Any) -> Any:
+            if out.dtype.kind == "c" or x.dtype.kind == "c":
+                raise complex_refusal(prim.name)
+            return vjp(g, out, x)
+
+        return guarded1
+    if prim.arity == 2:
+
+        def guarded2(g: Any, out: Any, x1: Any, x2: Any) -> Any:
+            if out.dtype.kind == "c" or is_complex(x1) or is_complex(x2):
+                raise complex_refusal(prim.name)
+            return vjp(g, out, x1, x2)
+
+        return guarded2
+
+    def guarded(g: Any, out: Any, *inputs: Any, **params: Any) -> Any:
+        if is_complex(out) or any(is_complex(x) for x in inputs):
+            raise complex_refusal(prim.name)
+        return vjp(g, out, *inputs, **params)
+
+    return guarded
 
 
 def value_of(x: Any) -> Array:

@@ -1,4 +1,4 @@
-"""Primitives of the matrix decompositions behind ``tapediff.linalg``: eigh, svd, qr, pinv.
+"""Primitives of the matrix decompositions behind ``tapediff.linalg``: eig, eigh, svd, qr, pinv.
 
 A primitive has one output, so a decomposition with several (eigenvalues and eigenvectors,
 U, s and Vh, Q and R) packs them into one array; the public functions in ``tapediff.linalg``
@@ -100,6 +100,102 @@ def _eigvalsh_vjp(g: VJPArg, out: VJPArg, a: VJPArg, *, UPLO: str) -> Any:
 
 
 eigvalsh_raw.defvjp(_eigvalsh_vjp)
+
+
+# ----- eig: packed as (..., n + 1, n), row 0 the eigenvalues, rows 1.. the eigenvectors -----
+
+
+@primitive("eig")
+def eig_packed(a: Any) -> Any:
+    w, v = np.linalg.eig(a)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _largest(v: Any) -> Any:
+    """Row index of each column's largest-modulus component (the one LAPACK makes real)."""
+    return np.argmax(np.abs(value_of(v)), axis=-2)
+
+
+def _eig_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
+    from ..linalg import solve
+    from .complex import conjugate, imag, real
+
+    # With P = V^-1 dA V: dw = diag(P) and dV0 = V (F o P), F[i, j] = 1 / (w_j - w_i); then
+    # dV = dV0 - V diag(Re(v_k^H dv0_k) + 1j Im(dv0[m_k, k]) / v[m_k, k]) keeps each vector at
+    # unit norm with its largest component m_k real, as LAPACK normalises it. Transposed (the
+    # linear-transpose convention, docs/complex.md): Abar = V^-T Pbar V^T with
+    # Pbar = diag(wbar) + F o (V^T Xbar), Xbar the cotangent of dV0.
+    wbar, vbar = g[..., 0, :], g[..., 1:, :]
+    w, v = out[..., 0, :], out[..., 1:, :]
+    n = np.shape(a)[-1]
+    # Unlike eigh's, a repeated eigenvalue of a general matrix is not differentiable even for
+    # the values alone (a perturbation can split it by the square root of its size).
+    _distinct("eig", w)
+    pbar = multiply(expand_dims(wbar, -1), _eye(n, out))
+    if not _is_zero(vbar):
+        c = _sum_rows(multiply(vbar, v))  # c_k = sum_j vbar[j, k] v[j, k]
+        xbar = vbar - multiply(expand_dims(real(c), -2), conjugate(v))
+        m = _largest(v)
+        onehot = (np.arange(n)[:, None] == m[..., None, :]).astype(value_of(out).real.dtype)
+        pivot = _sum_rows(multiply(v, onehot))  # v[m_k, k], real
+        xbar = xbar + multiply(onehot, expand_dims(imag(c) / real(pivot) * -1j, -2))
+        pbar = pbar + multiply(_gaps("eig", w), matmul(_mT(v), xbar))
+    return solve(_mT(v), matmul(pbar, _mT(v)))
+
+
+def _distinct(op: str, w: Any) -> None:
+    """LinAlgError if two eigenvalues in one matrix are equal (their gradient is undefined)."""
+    v = value_of(w)
+    same = v[..., None, :] == v[..., :, None]
+    if np.count_nonzero(same) > same.size // max(v.shape[-1], 1):
+        raise LinAlgError(
+            f"{op}: the gradient is undefined at repeated eigenvalues (they are not "
+            "differentiable functions of the matrix); perturb the input"
+        )
+
+
+def _sum_rows(x: Any) -> Any:
+    from .reductions import sum as _sum
+
+    return _sum(x, axis=-2)
+
+
+eig_packed.defvjp(_eig_vjp)
+eig_packed.allow_complex()
+
+
+@primitive("eigvals")
+def eigvals_raw(a: Any) -> Any:
+    return np.linalg.eigvals(a)
+
+
+def _eigvals_vjp(g: VJPArg, out: VJPArg, a: VJPArg) -> Any:
+    from ..linalg import solve
+
+    # V^-T diag(g) V^T, with V from a differentiable eig of a (so second order works). The
+    # eigenvalues of a repeat are not differentiable functions of a: LinAlgError.
+    _distinct("eigvals", out)
+    packed = eig_packed.bind(a)
+    # eig may list the eigenvalues in another order than eigvals: match each to the nearest.
+    order = np.argmin(np.abs(value_of(out)[..., :, None] - value_of(packed)[..., 0, None, :]), -1)
+    v = _take_columns(packed[..., 1:, :], order)
+    return solve(_mT(v), multiply(expand_dims(g, -1), _mT(v)))
+
+
+def _take_columns(v: Any, order: Any) -> Any:
+    """``v[..., :, order[...]]`` (a permutation of the columns per matrix), differentiable."""
+    from .indexing import getitem
+
+    if order.ndim == 1:
+        return getitem(v, (Ellipsis, order))
+    lead = np.indices(order.shape[:-1], sparse=True)
+    idx = tuple(i[..., None, None] for i in lead)
+    rows = np.arange(np.shape(v)[-2])[:, None]
+    return getitem(v, (*idx, rows, order[..., None, :]))
+
+
+eigvals_raw.defvjp(_eigvals_vjp)
+eigvals_raw.allow_complex()
 
 
 # ----- svd (reduced): packed as (..., m*k + k + k*n), k = min(m, n) -----

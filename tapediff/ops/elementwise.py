@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..tensor import Tensor, TensorLike, _wrap
-from ._primitive import primitive, value_of
+from ._primitive import is_complex, primitive, value_of
 
 __all__ = [
     "abs",
@@ -171,11 +171,24 @@ def sqrt(x: TensorLike) -> Tensor:
 
 
 _absolute = primitive("absolute", arity=1)(np.absolute)
-_absolute.defvjp(lambda g, out, x: g * sign(x))
+
+
+def _absolute_vjp(g: Any, out: Any, x: Any) -> Any:
+    if not is_complex(x):
+        return g * sign(x)
+    # d|z| = Re(conj(z) dz) / |z|: the cotangent is g conj(z) / |z| (linear-transpose
+    # convention), 0 at z = 0 (a denominator of 1 where the numerator is 0).
+    from .complex import conjugate
+
+    return g * conjugate(x) / where(value_of(out) == 0, 1.0, out)
+
+
+_absolute.defvjp(_absolute_vjp)
 
 
 def absolute(x: TensorLike) -> Tensor:
-    """Elementwise ``|x|`` (numpy.absolute); its gradient at 0 is 0."""
+    """Elementwise ``|x|`` (numpy.absolute); its gradient at 0 is 0. For complex ``z`` the
+    VJP is ``g * conj(z) / |z|``."""
     return _absolute.bind(x)
 
 
@@ -428,14 +441,36 @@ def round(x: TensorLike, decimals: int = 0) -> Tensor:
 # ----- dtype and gradient control -----
 
 _astype = primitive("astype")(lambda x, dtype: x.astype(dtype))
-_astype.defvjp(lambda g, out, x, dtype: astype(g, x.dtype))
+
+
+def _astype_vjp(g: Any, out: Any, x: Any, dtype: Any) -> Tensor:
+    xdtype = value_of(x).dtype
+    if is_complex(g) and xdtype.kind != "c":
+        # A real value cast to complex: its cotangent is the real part (no ComplexWarning).
+        from .complex import real
+
+        g = real(g)
+    return astype(g, xdtype)
+
+
+_astype.defvjp(_astype_vjp)
+
+
+# A cast to integers or booleans is piecewise constant: its derivative is 0, so it is not
+# recorded (passing the cotangent through would give x.astype(int) the gradient of x).
+_astype_discrete = primitive("astype")(lambda x, dtype: x.astype(dtype))
 
 
 def astype(x: TensorLike, dtype: npt.DTypeLike) -> Tensor:
-    """``x`` cast to ``dtype`` (ndarray.astype); the gradient is cast back to ``x``'s dtype."""
+    """``x`` cast to ``dtype`` (ndarray.astype); the gradient is cast back to ``x``'s dtype.
+
+    A cast to an integer or boolean dtype has no gradient (it is piecewise constant)."""
     if isinstance(x, Tensor) and x.dtype == dtype:
         return x
-    return _astype.bind(x, dtype=np.dtype(dtype))
+    target = np.dtype(dtype)
+    if target.kind not in "fc":
+        return _astype_discrete.bind(x, dtype=target)
+    return _astype.bind(x, dtype=target)
 
 
 _stop_gradient = primitive("stop_gradient")(lambda x: x)
@@ -544,3 +579,31 @@ def isnan(x: TensorLike) -> Tensor:
 def isfinite(x: TensorLike) -> Tensor:
     """Elementwise finiteness test (numpy.isfinite); not differentiable."""
     return _isfinite.bind(x)
+
+
+# Primitives whose VJPs are right for complex values (the linear transpose, no conjugate):
+# holomorphic ops, selections and casts. Checked against finite differences in the real and
+# imaginary directions (tests/ops/rows_complex.py). The rest refuse complex values.
+for _p in (
+    _add,
+    _subtract,
+    _multiply,
+    _divide,
+    _negative,
+    _power,
+    _square,
+    _sqrt,
+    _absolute,
+    _exp,
+    _expm1,
+    _log,
+    _log1p,
+    _sin,
+    _cos,
+    _tan,
+    _tanh,
+    _sigmoid,
+    _where,
+    _astype,
+):
+    _p.allow_complex()

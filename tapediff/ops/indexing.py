@@ -264,3 +264,8 @@ class _AtKey:
     def add(self, values: TensorLike) -> Tensor:
         """A copy of ``x`` with ``values`` added at ``key`` (repeats accumulate)."""
         return scatter_add(self._tensor, self._key, values)
+
+
+# Linear maps: their VJPs (transposes) are right for complex values as they are.
+for _p in (_getitem, _scatter_add, _scatter_set):
+    _p.allow_complex()

@@ -364,3 +364,8 @@ def einsum(subscripts: str, *operands: TensorLike, optimize: Any = False) -> Ten
         # bind has prefixed NumPy's message with the op name and the input shapes.
         spec = ",".join(ins) + "->" + out
         raise ValueError(f"{e} (subscripts {subscripts!r}, read as {spec!r})") from None
+
+
+# Bilinear: the VJPs transpose (never conjugate), which is right for complex values.
+_matmul.allow_complex()
+_einsum.allow_complex()

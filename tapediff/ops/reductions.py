@@ -176,7 +176,14 @@ def var(a: TensorLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False)
     # Not stopping the gradient through the mean: its first-order contribution is zero, but
     # the second derivative needs it.
     centered = t - _sum.bind(t, axis=axes, keepdims=True) / _count(t.shape, axes)
-    total = _sum.bind(square(centered), axis=axes, keepdims=keepdims)
+    if centered.dtype.kind == "c":
+        # NumPy's complex variance is the mean of |a - mean|^2, a real number.
+        from .complex import imag, real
+
+        squares = square(real(centered)) + square(imag(centered))
+    else:
+        squares = square(centered)
+    total = _sum.bind(squares, axis=axes, keepdims=keepdims)
     # As NumPy: n - ddof <= 0 divides by zero (inf or nan, with a RuntimeWarning).
     return total / builtins.max(_count(t.shape, axes) - ddof, 0)
 
@@ -306,3 +313,9 @@ def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
     t = operand(a, "argmin")
     ax = None if axis is None else axis_index("argmin", axis, t.shape)
     return _argmin.bind(t, axis=ax, keepdims=keepdims)
+
+
+# sum is linear and prod holomorphic: their VJPs are right for complex values. max, min,
+# logsumexp and std's sqrt compare or assume real numbers and refuse complex ones.
+_sum.allow_complex()
+_prod.allow_complex()

@@ -437,3 +437,16 @@ def repeat(a: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tenso
         )
     source = np.repeat(np.arange(shape[ax]), counts)
     return t[(slice(None),) * ax + (source,)]
+
+
+# Linear maps: their VJPs (transposes) are right for complex values as they are.
+for _p in (
+    _reshape,
+    _broadcast_to,
+    _transpose,
+    _swapaxes,
+    _concatenate,
+    _stack,
+    _pad_constant,
+):
+    _p.allow_complex()

@@ -401,3 +401,21 @@ def deg2rad(x: TensorLike) -> Tensor:
 
 
 radians = deg2rad
+
+
+# Holomorphic, with VJPs that are the complex derivative (off the branch cuts, where NumPy's
+# principal branches are analytic): right for complex values. The others refuse them.
+for _p in (
+    _sinh,
+    _cosh,
+    _arcsin,
+    _arccos,
+    _arctan,
+    _arccosh,
+    _arctanh,
+    _exp2,
+    _log2,
+    _log10,
+    _reciprocal,
+):
+    _p.allow_complex()

@@ -105,3 +105,41 @@ def grid(step: float = 0.125, lo: float = -3.0, hi: float = 3.0) -> st.SearchStr
 
 def integers_in(lo: float, hi: float) -> list[float]:
     return [float(k) for k in range(int(np.ceil(lo)), int(np.floor(hi)) + 1)]
+
+
+# ----- complex inputs (rows_complex.py, rows_fft.py) -----
+
+
+@st.composite
+def carr(
+    draw: st.DrawFn,
+    shape: Any,
+    re: st.SearchStrategy[float] | None = None,
+    im: st.SearchStrategy[float] | None = None,
+) -> Any:
+    """complex128 arrays whose real and imaginary parts are drawn from ``re`` and ``im``."""
+    if isinstance(shape, st.SearchStrategy):
+        shape = draw(shape)  # one shape for both parts
+    return np.asarray(draw(arr(shape, re)) + 1j * draw(arr(shape, im)))
+
+
+def cunary(
+    re: st.SearchStrategy[float] | None = None,
+    im: st.SearchStrategy[float] | None = None,
+    shapes: st.SearchStrategy[tuple[int, ...]] | None = None,
+    **kwargs: st.SearchStrategy[Any],
+) -> st.SearchStrategy[Inputs]:
+    """One complex array (default rank 0-3) and kwargs drawn from the given strategies."""
+    shape = tdt.shapes(0, 3) if shapes is None else shapes
+    return st.tuples(carr(shape, re, im).map(lambda a: (a,)), st.fixed_dictionaries(kwargs))
+
+
+@st.composite
+def cnary(
+    draw: st.DrawFn,
+    *parts: tuple[st.SearchStrategy[float] | None, st.SearchStrategy[float] | None],
+    max_dims: int = 3,
+) -> Inputs:
+    """Mutually broadcastable complex arrays, one per (re, im) pair of strategies."""
+    shapes = draw(tdt.broadcastable_shapes(len(parts), 0, max_dims, max_side=3))
+    return tuple(draw(carr(s, re, im)) for s, (re, im) in zip(shapes, parts, strict=True)), {}

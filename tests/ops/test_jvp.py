@@ -21,19 +21,25 @@ SMOOTH = [c for c in OP_TABLE if c.second_order]
 
 def _outputs(result: Any) -> list[np.ndarray]:
     items = result if isinstance(result, list | tuple) else [result]
-    return [np.asarray(r.numpy(), dtype=np.float64) for r in items]
+    # complex128 for complex outputs (rows_complex.py, rows_fft.py), float64 otherwise.
+    return [np.asarray(r.numpy(), dtype=np.result_type(r.dtype, np.float64)) for r in items]
 
 
 @pytest.mark.parametrize("case", table_params(SMOOTH, lambda c: c.xfail_second_order or c.xfail))
 @given(data=st.data())
 def test_jvp_matches_finite_differences(case: OpCase, data: st.DataObject) -> None:
     arrays, kwargs = data.draw(case.inputs, label="(arrays, kwargs)")
-    floating = [i for i, a in enumerate(arrays) if np.asarray(a).dtype.kind == "f"]
+    floating = [i for i, a in enumerate(arrays) if np.asarray(a).dtype.kind in "fc"]
     if not floating:
         return
     rng = np.random.default_rng(len(case.name))
-    base = [np.array(a, dtype=np.float64) for a in (arrays[i] for i in floating)]
-    tangents = [rng.standard_normal(b.shape) for b in base]
+    base = [np.array(a, dtype=np.result_type(a, np.float64)) for a in (arrays[i] for i in floating)]
+    # A complex input gets a complex tangent (both directions at once).
+    tangents = [
+        rng.standard_normal(b.shape)
+        + (1j * rng.standard_normal(b.shape) if b.dtype.kind == "c" else 0)
+        for b in base
+    ]
 
     def f(*xs: Any) -> Any:
         full = list(arrays)
