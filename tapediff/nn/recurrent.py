@@ -138,12 +138,13 @@ def _lstm(
 ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
     isz, hid = _check_weights(layer, 4, weight_ih, weight_hh, bias_ih, bias_hh)
     t, (h0, c0) = _prepare(layer, x, state, 2, isz, hid, batch_first)
-    proj = _project(t, weight_ih)  # (T * N, 4 * hidden), every step at once
+    steps, n, _ = t.shape
+    x2d = td.reshape(t, (steps * n, isz))  # step k in rows k * N to (k + 1) * N
     bias = _bias_sum(bias_ih, bias_hh)
-    if bias is not None:
-        proj = proj + bias
+    if bias is None:  # a constant zero: no gradient is computed for it
+        bias = td.as_tensor(np.zeros(4 * hid, dtype=np.result_type(t.dtype, h0.dtype)))
     # (T, N, 7 * hidden): h, c, tanh(c) and the gates i, f, g, o of every step
-    states = _lstm_seq.bind(proj, h0, c0, weight_hh)
+    states = _lstm_seq.bind(x2d, weight_ih, bias, h0, c0, weight_hh)
     seq = _block(states, (slice(None), slice(None), slice(0, hid)))
     if batch_first:
         seq = td.swapaxes(seq, 0, 1)
@@ -202,9 +203,12 @@ def _block(x: Tensor, key: tuple[Any, ...]) -> Tensor:
 # output. The VJP runs backpropagation through time with tapediff ops: derivatives of any order
 # come from the tape.
 @primitive("lstm_sequence")
-def _lstm_seq(proj: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
+def _lstm_seq(x: Array, w_ih: Array, b: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
     n, hid = h0.shape
-    steps = proj.shape[0] // n
+    steps = x.shape[0] // n
+    # The input side of every step at once, the bias added in place (x is (T * N, in)).
+    proj = x @ w_ih.T
+    proj += b
     proj = proj.reshape(steps, n, 4 * hid)
     out = np.empty((steps, n, 7 * hid), dtype=np.result_type(proj, h0, c0, w_hh))
     w_t = np.ascontiguousarray(w_hh.T)
@@ -227,11 +231,14 @@ def _lstm_seq(proj: Array, h0: Array, c0: Array, w_hh: Array) -> Array:
 
 
 def _lstm_seq_vjp(
-    grad: Any, out: Any, proj: Any, h0: Any, c0: Any, w_hh: Any
-) -> tuple[Any, Any, Any, Any]:
-    if all(type(a) is np.ndarray for a in (grad, out, proj, h0, c0, w_hh)):
-        return _lstm_bptt_numpy(grad, out, h0, c0, w_hh)
-    return _lstm_bptt(grad, out, h0, c0, w_hh)
+    grad: Any, out: Any, x: Any, w_ih: Any, b: Any, h0: Any, c0: Any, w_hh: Any
+) -> tuple[Any, ...]:
+    if all(type(a) is np.ndarray for a in (grad, out, x, w_ih, b, h0, c0, w_hh)):
+        dp, dh0, dc0, dw_hh = _lstm_bptt_numpy(grad, out, h0, c0, w_hh)
+        return dp @ w_ih, dp.T @ x, dp.sum(axis=0), dh0, dc0, dw_hh
+    dp, dh0, dc0, dw_hh = _lstm_bptt(grad, out, h0, c0, w_hh)
+    dx = td.matmul(dp, w_ih)
+    return dx, td.matmul(td.transpose(dp), x), td.sum(dp, axis=0), dh0, dc0, dw_hh
 
 
 def _lstm_bptt_numpy(

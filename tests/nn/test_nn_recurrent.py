@@ -225,17 +225,20 @@ def test_lstm_numpy_and_tapediff_backward_passes_agree() -> None:
     function, including the cotangents of the saved tanh(c) and gate blocks."""
     from tapediff.nn import recurrent
 
-    steps, n, hid = 4, 3, 5
-    proj = RNG.normal(size=(steps * n, 4 * hid))
+    steps, n, hid, nin = 4, 3, 5, 2
+    x = RNG.normal(size=(steps * n, nin))
+    w_ih, b = RNG.normal(size=(4 * hid, nin)), RNG.normal(size=4 * hid)
     h0, c0 = RNG.normal(size=(n, hid)), RNG.normal(size=(n, hid))
     w_hh = RNG.normal(size=(4 * hid, hid)) / 2
-    out = recurrent._lstm_seq.forward(proj, h0, c0, w_hh)
+    inputs = (x, w_ih, b, h0, c0, w_hh)
+    out = recurrent._lstm_seq.forward(*inputs)
     for extra in (False, True):
         grad = RNG.normal(size=out.shape)
         if not extra:
             grad[:, :, 2 * hid :] = 0.0
-        raw = recurrent._lstm_seq_vjp(grad, out, proj, h0, c0, w_hh)
-        tens = recurrent._lstm_seq_vjp(*(td.tensor(a) for a in (grad, out, proj, h0, c0, w_hh)))
+        raw = recurrent._lstm_seq_vjp(grad, out, *inputs)
+        tens = recurrent._lstm_seq_vjp(*(td.tensor(a) for a in (grad, out, *inputs)))
+        assert len(raw) == len(tens) == 6
         assert all(type(r) is np.ndarray for r in raw)
         for r, t in zip(raw, tens, strict=True):
             np.testing.assert_allclose(r, np.asarray(t), rtol=1e-12, atol=1e-12)
