@@ -35,7 +35,9 @@ from .elementwise import astype, clip, sqrt, where
 from .indexing import getitem, take
 from .layout import atleast_2d, diagonal, flip
 from .linalg import matmul
-from .reductions import max, min, sum
+from .reductions import max as _max
+from .reductions import min as _min
+from .reductions import sum
 from .shape import broadcast_to, concatenate, moveaxis, reshape, swapaxes
 from .stats import average
 
@@ -93,7 +95,7 @@ def _conj(t: Tensor) -> Tensor:
 def ptp(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Range ``max - min`` over the given axes (numpy.ptp); ties split the gradient evenly."""
     t = operand(a, "ptp")
-    return max(t, axis=axis, keepdims=keepdims) - min(t, axis=axis, keepdims=keepdims)
+    return _max(t, axis=axis, keepdims=keepdims) - _min(t, axis=axis, keepdims=keepdims)
 
 
 # ----- cov, corrcoef -----
@@ -407,12 +409,16 @@ _conv.defvjp(
 
 
 def _mode_slice(op: str, mode: str, la: int, lv: int) -> slice:
+    """The part of the full result that ``mode`` keeps."""
     full = la + lv - 1
     if mode == "full":
         return slice(0, full)
     lo, hi = (la, lv) if la <= lv else (lv, la)
     if mode == "same":
-        start = (full - hi) // 2
+        # NumPy centres the result; when it swaps correlate's operands (a shorter than v),
+        # the odd element falls on the other side.
+        extra = full - hi
+        start = (extra + 1) // 2 if op == "correlate" and la < lv else extra // 2
         return slice(start, start + hi)
     if mode == "valid":
         return slice(lo - 1, hi)
