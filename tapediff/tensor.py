@@ -970,7 +970,16 @@ _FUNCTIONS: dict[Any, Any] = {
 # Issue 7: the remaining arithmetic ufuncs and NumPy's further numeric functions.
 _UFUNCS.update(
     (getattr(np, name), getattr(_ar, name))
-    for name in "floor_divide divmod fmod positive rint copysign float_power heaviside".split()
+    for name in [
+        "floor_divide",
+        "divmod",
+        "fmod",
+        "positive",
+        "rint",
+        "copysign",
+        "float_power",
+        "heaviside",
+    ]
 )
 _UFUNCS.update((getattr(np, name), getattr(_nu, name)) for name in ["vecdot", "matvec", "vecmat"])
 # Keyword arguments of a ufunc call that its tapediff function takes too (others are refused).
@@ -978,11 +987,29 @@ _UFUNC_KWARGS: dict[np.ufunc, frozenset[str]] = {np.vecdot: frozenset({"axis"})}
 _FUNCTIONS.update((getattr(np, name), getattr(_ar, name)) for name in ["around", "fix"])
 _FUNCTIONS.update(
     (getattr(np, name), getattr(_nu, name))
-    for name in (
-        "ptp cov corrcoef vdot matrix_transpose trapezoid interp convolve correlate polyval "
-        "meshgrid broadcast_arrays delete insert select compress extract resize unstack "
-        "cumulative_sum cumulative_prod"
-    ).split()
+    for name in [
+        "ptp",
+        "cov",
+        "corrcoef",
+        "vdot",
+        "matrix_transpose",
+        "trapezoid",
+        "interp",
+        "convolve",
+        "correlate",
+        "polyval",
+        "meshgrid",
+        "broadcast_arrays",
+        "delete",
+        "insert",
+        "select",
+        "compress",
+        "extract",
+        "resize",
+        "unstack",
+        "cumulative_sum",
+        "cumulative_prod",
+    ]
 )
 _FUNCTIONS[np.astype] = _nu.astype_numpy
 

@@ -106,7 +106,9 @@ def _weights(op: str, what: str, w: Any, n: int, integer: bool) -> Any:
     if arr.ndim > 1:
         raise RuntimeError(f"{op}: cannot handle multidimensional {what} (shape {arr.shape})")
     if arr.shape[0] != n:
-        raise RuntimeError(f"{op}: incompatible numbers of samples and {what} ({n} vs {arr.shape[0]})")
+        raise RuntimeError(
+            f"{op}: incompatible numbers of samples and {what} ({n} vs {arr.shape[0]})"
+        )
     if integer and not np.all(arr == np.around(arr)):
         raise TypeError(f"{op}: {what} must be integers")
     if np.any(arr < 0):
@@ -271,18 +273,14 @@ def matrix_transpose(x: TensorLike, /) -> Tensor:
     """The last two axes swapped (numpy.matrix_transpose, numpy.linalg.matrix_transpose)."""
     t = operand(x, "matrix_transpose")
     if t.ndim < 2:
-        raise ValueError(
-            f"matrix_transpose: expected at least 2 dimensions; got shape {t.shape}"
-        )
+        raise ValueError(f"matrix_transpose: expected at least 2 dimensions; got shape {t.shape}")
     return swapaxes(t, -1, -2)
 
 
 # ----- integration, interpolation, polynomials -----
 
 
-def trapezoid(
-    y: TensorLike, x: TensorLike | None = None, dx: Any = 1.0, axis: int = -1
-) -> Tensor:
+def trapezoid(y: TensorLike, x: TensorLike | None = None, dx: Any = 1.0, axis: int = -1) -> Tensor:
     """Integral of ``y`` by the trapezoidal rule along ``axis``, at sample points ``x`` or
     spacing ``dx`` (numpy.trapezoid); differentiable in y, x and dx."""
     t = operand(y, "trapezoid")

@@ -136,8 +136,8 @@ def vecdot_inputs(draw: st.DrawFn) -> Inputs:
     nd1, nd2 = len(s1) + 1, len(s2) + 1
     # The vector axis at the same (negative) position in both.
     pos = draw(st.integers(1, min(nd1, nd2)))
-    a = np.empty(s1 + (n,))
-    b = np.empty(s2 + (n,))
+    a = np.empty((*s1, n))
+    b = np.empty((*s2, n))
     a_shape = np.moveaxis(a, -1, -pos).shape
     b_shape = np.moveaxis(b, -1, -pos).shape
     return (draw(arr(a_shape)), draw(arr(b_shape))), {"axis": -pos}
@@ -148,8 +148,8 @@ def matvec_inputs(draw: st.DrawFn, vec_first: bool) -> Inputs:
     s1, s2 = draw(tdt.broadcastable_shapes(2, 0, 2, max_side=3))
     m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     if vec_first:
-        return (draw(arr(s1 + (n,))), draw(arr(s2 + (n, m)))), {}
-    return (draw(arr(s1 + (m, n))), draw(arr(s2 + (n,)))), {}
+        return (draw(arr((*s1, n))), draw(arr((*s2, n, m)))), {}
+    return (draw(arr((*s1, m, n))), draw(arr((*s2, n)))), {}
 
 
 @st.composite
@@ -487,9 +487,7 @@ ROWS: tuple[OpCase, ...] = (
     ),
     OpCase("resize", _op("resize"), np.resize, resize_inputs(), "smaller, larger, repeated"),
     OpCase("unstack", _op("unstack"), _np("unstack"), unstack_inputs()),
-    OpCase(
-        "cumulative_sum", _op("cumulative_sum"), _np("cumulative_sum"), cumulative_inputs()
-    ),
+    OpCase("cumulative_sum", _op("cumulative_sum"), _np("cumulative_sum"), cumulative_inputs()),
     OpCase(
         "cumulative_prod",
         _op("cumulative_prod"),
