@@ -186,6 +186,28 @@ def test_vecdot_conjugates_its_first_argument_and_takes_axis_through_numpy() -> 
     assert td.linalg.vecdot is td.vecdot and td.linalg.matrix_transpose is td.matrix_transpose
 
 
+def test_reductions_take_numpys_dtype_initial_and_where_positionally_too() -> None:
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    m = np.array([[True, False, True], [False, False, True]])
+    t = td.tensor(x)
+    cases = [
+        (td.sum(t, 0, np.float64), np.sum(x, 0, np.float64)),
+        (np.sum(t, 0, np.float64), np.sum(x, 0, np.float64)),  # dtype third, as NumPy's
+        (np.prod(t, 1, None, None, True, 2.0, m), np.prod(x, 1, None, None, True, 2.0, m)),
+        (np.mean(t, 1, where=m), np.mean(x, 1, where=m)),
+        (np.mean(t, dtype=np.float64), np.mean(x, dtype=np.float64)),
+        (np.max(t, 0, None, False, 3.5), np.max(x, 0, None, False, 3.5)),
+        (np.amin(t, initial=2.5, where=m), np.amin(x, initial=2.5, where=m)),
+        (td.max(np.zeros((0, 3)), axis=0, initial=-1.0), np.max(np.zeros((0, 3)), 0, initial=-1.0)),
+    ]
+    for got, want in cases:
+        assert got.dtype == np.asarray(want).dtype and got.shape == np.shape(want)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    # initial 5.5 is the first row's maximum (a constant: no gradient there)
+    (g,) = _grad(lambda a: td.max(a, axis=1, initial=5.5), x)
+    np.testing.assert_array_equal(g.numpy(), [[0, 0, 0], [0, 0, 1]])
+
+
 # ----- bad input: a clear error naming the op -----
 
 BAD: list[tuple[str, Any, type[Exception], str]] = [

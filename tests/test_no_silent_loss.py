@@ -208,6 +208,11 @@ MORE_CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "cumulative_sum": lambda v, m: np.cumulative_sum(m, axis=0, include_initial=True),
     "cumulative_prod": lambda v, m: np.cumulative_prod(v),
     "astype": lambda v, m: np.astype(v, np.float32),
+    "sum[initial, where]": lambda v, m: np.sum(m, axis=0, initial=1.0, where=m > 0.3),
+    "mean[dtype, where]": lambda v, m: np.mean(v, dtype=np.float32, where=V > 0),
+    "prod[where]": lambda v, m: np.prod(v, where=V > 0),
+    "max[initial]": lambda v, m: np.max(v, initial=0.5),
+    "min[initial, where]": lambda v, m: np.min(m, axis=1, initial=9.0, where=M > 0.3),
 }
 CALLS += list(MORE_CALLS.items())
 MUST_RECORD |= set(MORE_CALLS) | {

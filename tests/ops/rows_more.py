@@ -312,6 +312,26 @@ def cumulative_inputs(draw: st.DrawFn, elements: Any = None) -> Inputs:
     return (draw(arr(shape, elements)),), kwargs
 
 
+@st.composite
+def reduce_masked_inputs(draw: st.DrawFn, kind: str) -> Inputs:
+    """Reductions with NumPy's initial= and where= (axis None/int/tuple, keepdims)."""
+    shape = draw(tdt.shapes(1, 3, max_side=3))
+    elements = {"prod": away([0.0], -2, 2), "extreme": grid(1 / 32, -4, 4)}.get(kind, floats())
+    x = draw(tdt.arrays(np.float64, shape, elements=elements, unique=kind == "extreme"))
+    mask = draw(tdt.arrays(np.bool_, draw(st.sampled_from([shape, shape[1:], ()]))))
+    kwargs: dict[str, Any] = {"axis": draw(tdt.axes(len(shape))), "keepdims": draw(st.booleans())}
+    if kind == "mean":
+        # axis=None and the first element kept: never a mean of nothing (NaN).
+        mask = np.array(np.broadcast_to(mask, shape))
+        mask.reshape(-1)[0] = True
+        kwargs["axis"] = None
+    else:
+        # Off the grid of x (odd multiples of 1/64): initial never ties with an element.
+        kwargs["initial"] = draw(st.integers(-64, 63).map(lambda k: (2 * k + 1) / 64))
+    kwargs["where"] = mask
+    return (x,), kwargs
+
+
 def _np(name: str) -> Any:
     def call(*args: Any, **kwargs: Any) -> Any:
         return getattr(np, name)(*args, **kwargs)
@@ -392,6 +412,42 @@ ROWS: tuple[OpCase, ...] = (
     ),
     # statistics
     OpCase("ptp", _op("ptp"), np.ptp, ptp_inputs(), "distinct values 1/32 apart"),
+    # NumPy's initial= and where= for the reductions (tapediff/ops/reductions.py)
+    OpCase(
+        "sum[initial_where]",
+        _op("sum"),
+        np.sum,
+        reduce_masked_inputs("sum"),
+        "initial added, masked elements left out, mask broadcast",
+    ),
+    OpCase(
+        "prod[initial_where]",
+        _op("prod"),
+        np.prod,
+        reduce_masked_inputs("prod"),
+        "no zeros; initial multiplied in, masked elements left out",
+    ),
+    OpCase(
+        "mean[where]",
+        _op("mean"),
+        np.mean,
+        reduce_masked_inputs("mean"),
+        "at least one element kept",
+    ),
+    OpCase(
+        "max[initial_where]",
+        _op("max"),
+        np.max,
+        reduce_masked_inputs("extreme"),
+        "distinct values 1/32 apart, initial off their grid (no ties)",
+    ),
+    OpCase(
+        "min[initial_where]",
+        _op("min"),
+        np.min,
+        reduce_masked_inputs("extreme"),
+        "distinct values 1/32 apart, initial off their grid (no ties)",
+    ),
     OpCase(
         "cov",
         _op("cov"),
