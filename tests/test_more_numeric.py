@@ -444,6 +444,48 @@ BAD: list[tuple[str, Any, type[Exception], str]] = [
         "cumulative_prod: axis 1",
     ),
     (
+        "sum out",
+        lambda: td.sum(np.ones(2), out=np.ones(())),
+        TypeError,
+        "sum: out= is not supported",
+    ),
+    (
+        "np.max out",
+        lambda: np.max(td.tensor([1.0]), out=np.ones(())),
+        TypeError,
+        "max: out= is not",
+    ),
+    (
+        "sum where dtype",
+        lambda: td.sum(np.ones(2), where=np.ones(2)),
+        TypeError,
+        "sum: where= must be booleans",
+    ),
+    (
+        "mean where shape",
+        lambda: td.mean(np.ones(2), where=np.ones(3, bool)),
+        ValueError,
+        r"mean: where= of shape \(3,\) does not broadcast",
+    ),
+    (
+        "max where",
+        lambda: td.max(np.ones(2), where=np.ones(2, bool)),
+        ValueError,
+        "max: a where= mask needs initial=",
+    ),
+    (
+        "prod initial None",
+        lambda: td.prod(np.ones(2), initial=None),
+        TypeError,
+        "prod: initial= must be a number",
+    ),
+    (
+        "min initial array",
+        lambda: td.min(np.ones(2), initial=np.ones(2)),
+        ValueError,
+        "min: initial= must be a scalar",
+    ),
+    (
         "np.astype",
         lambda: np.astype(td.tensor([1.0]), np.float32, device="gpu"),
         ValueError,
