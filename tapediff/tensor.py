@@ -381,25 +381,64 @@ class Tensor:
         """A copy cast to ``dtype``; differentiable between floating dtypes."""
         return _ew.astype(self, dtype)
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    # ndarray's signatures (dtype, out, initial and where in NumPy's positions).
+    def sum(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.sum`."""
-        return _rd.sum(self, axis=axis, keepdims=keepdims)
+        return _rd.sum(self, axis, dtype, out, keepdims, initial, where)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        *,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.mean`."""
-        return _rd.mean(self, axis=axis, keepdims=keepdims)
+        return _rd.mean(self, axis, dtype, out, keepdims, where=where)
 
-    def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def prod(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.prod`."""
-        return _rd.prod(self, axis=axis, keepdims=keepdims)
+        return _rd.prod(self, axis, dtype, out, keepdims, initial, where)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def max(
+        self,
+        axis: Axis = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.max`."""
-        return _rd.max(self, axis=axis, keepdims=keepdims)
+        return _rd.max(self, axis, out, keepdims, initial, where)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(
+        self,
+        axis: Axis = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.min`."""
-        return _rd.min(self, axis=axis, keepdims=keepdims)
+        return _rd.min(self, axis, out, keepdims, initial, where)
 
     def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """See :func:`tapediff.var`."""

@@ -208,6 +208,21 @@ def test_reductions_take_numpys_dtype_initial_and_where_positionally_too() -> No
     np.testing.assert_array_equal(g.numpy(), [[0, 0, 0], [0, 0, 1]])
 
 
+def test_tensor_reduction_methods_take_ndarrays_signatures() -> None:
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    m = np.array([[True, False, True], [False, False, True]])
+    t = td.tensor(x)
+    for got, want in (
+        (t.sum(0, np.float64), x.sum(0, np.float64)),
+        (t.mean(1, None, None, True, where=m), x.mean(1, None, None, True, where=m)),
+        (t.prod(None, None, None, False, 0.5, m), x.prod(None, None, None, False, 0.5, m)),
+        (t.max(1, None, True, 4.5), x.max(1, None, True, 4.5)),
+        (t.min(initial=0.5, where=m), x.min(initial=0.5, where=m)),
+    ):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+
+
 # ----- bad input: a clear error naming the op -----
 
 BAD: list[tuple[str, Any, type[Exception], str]] = [
