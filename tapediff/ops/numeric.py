@@ -459,7 +459,10 @@ def correlate(a: TensorLike, v: TensorLike, mode: str = "valid") -> Tensor:
 def meshgrid(
     *xi: TensorLike, copy: bool = True, sparse: bool = False, indexing: str = "xy"
 ) -> tuple[Tensor, ...]:
-    """Coordinate arrays from coordinate vectors (numpy.meshgrid), indexing 'xy' or 'ij'."""
+    """Coordinate arrays from coordinate vectors (numpy.meshgrid), indexing 'xy' or 'ij'.
+
+    ``copy`` is accepted for NumPy's signature: tensors are immutable, so the broadcast
+    results never share writable memory."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij'; got {indexing!r}")
     ts = [reshape(operand(x, "meshgrid"), -1) for x in xi]
@@ -481,7 +484,8 @@ def meshgrid(
 
 
 def broadcast_arrays(*args: TensorLike, subok: bool = False) -> tuple[Tensor, ...]:
-    """The inputs broadcast against each other (numpy.broadcast_arrays)."""
+    """The inputs broadcast against each other (numpy.broadcast_arrays); ``subok`` is accepted
+    for NumPy's signature."""
     ts = [operand(a, "broadcast_arrays") for a in args]
     try:
         shape = np.broadcast_shapes(*(t.shape for t in ts))
