@@ -1050,7 +1050,7 @@ _FUNCTIONS.update(
         "cumulative_prod",
     ]
 )
-_FUNCTIONS[np.astype] = _nu.astype_numpy
+_FUNCTIONS[np.astype] = _ew.astype
 
 
 # Metadata NumPy would read through a full array conversion (about 30 us a call on a tensor);

@@ -172,6 +172,7 @@ def test_cumulative_sum_and_prod_with_initial_and_np_astype() -> None:
     t = td.tensor(x)
     assert np.astype(t, np.float32).dtype == np.float32
     assert np.astype(t, np.float32, copy=False).dtype == np.float32
+    assert tnp.astype(t, np.float32, copy=False, device="cpu").dtype == np.float32
 
 
 def test_vecdot_conjugates_its_first_argument_and_takes_axis_through_numpy() -> None:

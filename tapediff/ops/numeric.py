@@ -661,13 +661,3 @@ def cumulative_prod(
     """Cumulative product along ``axis`` (numpy.cumulative_prod); ``include_initial`` puts a 1
     first."""
     return _cumulative("cumulative_prod", x, axis, dtype, include_initial, 1.0)
-
-
-def astype_numpy(
-    x: TensorLike, dtype: npt.DTypeLike, /, *, copy: bool = True, device: Any = None
-) -> Tensor:
-    """numpy.astype on a tensor: :func:`tapediff.astype` (tensors are immutable, so ``copy``
-    changes nothing; ``device`` may only be None or "cpu")."""
-    if device not in (None, "cpu"):
-        raise ValueError(f'astype: device must be None or "cpu"; got {device!r}')
-    return astype(x, dtype)
