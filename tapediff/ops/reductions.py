@@ -8,6 +8,11 @@ the standard deviation is 0 (as abs'(0) = 0); argmax/argmin return integer tenso
 never recorded.
 
 Axes are checked up front (see ``_axes.axis_tuple``): an error names the op and the shape.
+sum, prod, mean, max and min take NumPy's full signatures: ``dtype`` casts first (a
+differentiable cast), ``where`` masks elements out through ``where`` (a select: the masked ones
+get an exact zero gradient), ``initial`` is added/multiplied in, or for max/min is one more
+candidate in every slice (so empty slices reduce to it; a slice whose maximum is ``initial``
+passes no gradient). ``out=`` is refused: tensors are immutable.
 """
 
 from __future__ import annotations
