@@ -18,6 +18,7 @@ from .ops import decompositions as _dec
 from .ops._primitive import VJPArg, primitive, value_of
 from .ops.elementwise import absolute, multiply, power, where
 from .ops.linalg import matmul
+from .ops.numeric import matrix_transpose, vecdot
 from .ops.reductions import max as _max
 from .ops.reductions import min as _min
 from .ops.reductions import sum as _sum
@@ -40,6 +41,7 @@ __all__ = [
     "lstsq",
     "matrix_norm",
     "matrix_power",
+    "matrix_transpose",
     "multi_dot",
     "norm",
     "pinv",
@@ -48,6 +50,7 @@ __all__ = [
     "solve",
     "svd",
     "svdvals",
+    "vecdot",
     "vector_norm",
 ]
 

@@ -461,10 +461,13 @@ _astype.defvjp(_astype_vjp)
 _astype_discrete = primitive("astype")(lambda x, dtype: x.astype(dtype))
 
 
-def astype(x: TensorLike, dtype: npt.DTypeLike) -> Tensor:
-    """``x`` cast to ``dtype`` (ndarray.astype); the gradient is cast back to ``x``'s dtype.
+def astype(x: TensorLike, dtype: npt.DTypeLike, *, copy: bool = True, device: Any = None) -> Tensor:
+    """``x`` cast to ``dtype`` (numpy.astype); the gradient is cast back to ``x``'s dtype.
 
-    A cast to an integer or boolean dtype has no gradient (it is piecewise constant)."""
+    A cast to an integer or boolean dtype has no gradient (it is piecewise constant).
+    ``copy`` changes nothing (tensors are immutable); ``device`` may be None or "cpu"."""
+    if device is not None and device != "cpu":
+        raise ValueError(f'astype: device must be None or "cpu"; got {device!r}')
     if isinstance(x, Tensor) and x.dtype == dtype:
         return x
     target = np.dtype(dtype)
