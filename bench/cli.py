@@ -20,9 +20,9 @@ from .env import machine_info
 from .peers import load as load_peers
 from .profiling import profile
 from .results import Check, Config, Section
-from .workloads import compat, deep, gp, higher_order, memory, mlp, perop
+from .workloads import compat, deep, gp, higher_order, memory, mlp, perop, train
 
-WORKLOADS: tuple[ModuleType, ...] = (perop, mlp, deep, memory, compat, higher_order, gp)
+WORKLOADS: tuple[ModuleType, ...] = (perop, mlp, deep, memory, compat, higher_order, gp, train)
 BY_NAME = {w.NAME: w for w in WORKLOADS}
 
 

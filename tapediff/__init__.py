@@ -24,6 +24,8 @@ from .ops.sorting import *  # noqa: F403
 from .ops.layout import *  # noqa: F403
 from .ops.contractions import *  # noqa: F403
 from .ops.complex import *  # noqa: F403
+from .ops.arith import *  # noqa: F403
+from .ops.numeric import *  # noqa: F403
 from .functional import *  # noqa: F403
 from .fixed_points import fixed_point as fixed_point
 from . import random as random

@@ -132,6 +132,7 @@ def positions(mask: int) -> tuple[int, ...]:
 
 
 _ndarray = np.ndarray
+_may_share_memory = np.may_share_memory
 _asarray = np.asarray
 _new = object.__new__
 _generic = np.generic
@@ -276,7 +277,9 @@ def _own(prim: Primitive, result: Any, args: tuple[Any, ...]) -> Any:
                 raise non_numeric_error(prim.name, args) or TypeError(
                     f"{prim.name}: expected numeric tensors or arrays; got an object array"
                 )
-            if isinstance(a, _ndarray):
+            # Only a result that may alias the caller's array: forwards also return views of
+            # arrays of their own (a transposed or sliced fresh buffer), which need no copy.
+            if isinstance(a, _ndarray) and _may_share_memory(result, a):
                 return result.copy()
     return result
 

@@ -19,6 +19,7 @@ from .ops import decompositions as _dec
 from .ops._primitive import VJPArg, primitive, value_of
 from .ops.elementwise import absolute, multiply, power, where
 from .ops.linalg import matmul
+from .ops.numeric import matrix_transpose, vecdot
 from .ops.reductions import max as _max
 from .ops.reductions import min as _min
 from .ops.reductions import sum as _sum
@@ -41,6 +42,7 @@ __all__ = [
     "lstsq",
     "matrix_norm",
     "matrix_power",
+    "matrix_transpose",
     "multi_dot",
     "norm",
     "pinv",
@@ -49,6 +51,7 @@ __all__ = [
     "solve",
     "svd",
     "svdvals",
+    "vecdot",
     "vector_norm",
 ]
 

@@ -217,8 +217,11 @@ class Tensor:
         impl = _UFUNCS.get(ufunc)
         if impl is None:
             impl = _scipy_ufunc(ufunc)
-        if impl is not None and method == "__call__" and not kwargs:
-            return impl(*inputs)
+        if impl is not None and method == "__call__":
+            if not kwargs:
+                return impl(*inputs)
+            if kwargs.keys() <= _UFUNC_KWARGS.get(ufunc, frozenset()):
+                return impl(*inputs, **kwargs)
         home = "scipy.special" if _is_scipy_special(ufunc) else "numpy"
         name = f"{home}.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
         if kwargs:
@@ -280,6 +283,24 @@ class Tensor:
 
     def __rpow__(self, other: TensorLike) -> Tensor:
         return _ew._power.bind(other, self)
+
+    def __mod__(self, other: TensorLike) -> Tensor:
+        return _uf._remainder.bind(self, other)
+
+    def __rmod__(self, other: TensorLike) -> Tensor:
+        return _uf._remainder.bind(other, self)
+
+    def __floordiv__(self, other: TensorLike) -> Tensor:
+        return _ar._floor_divide.bind(self, other)
+
+    def __rfloordiv__(self, other: TensorLike) -> Tensor:
+        return _ar._floor_divide.bind(other, self)
+
+    def __divmod__(self, other: TensorLike) -> tuple[Tensor, Tensor]:
+        return _ar.divmod(self, other)
+
+    def __rdivmod__(self, other: TensorLike) -> tuple[Tensor, Tensor]:
+        return _ar.divmod(other, self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return _la.matmul(self, other)
@@ -360,25 +381,64 @@ class Tensor:
         """A copy cast to ``dtype``; differentiable between floating dtypes."""
         return _ew.astype(self, dtype)
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    # ndarray's signatures (dtype, out, initial and where in NumPy's positions).
+    def sum(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.sum`."""
-        return _rd.sum(self, axis=axis, keepdims=keepdims)
+        return _rd.sum(self, axis, dtype, out, keepdims, initial, where)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        *,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.mean`."""
-        return _rd.mean(self, axis=axis, keepdims=keepdims)
+        return _rd.mean(self, axis, dtype, out, keepdims, where=where)
 
-    def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def prod(
+        self,
+        axis: Axis = None,
+        dtype: npt.DTypeLike | None = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.prod`."""
-        return _rd.prod(self, axis=axis, keepdims=keepdims)
+        return _rd.prod(self, axis, dtype, out, keepdims, initial, where)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def max(
+        self,
+        axis: Axis = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.max`."""
-        return _rd.max(self, axis=axis, keepdims=keepdims)
+        return _rd.max(self, axis, out, keepdims, initial, where)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(
+        self,
+        axis: Axis = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Tensor:
         """See :func:`tapediff.min`."""
-        return _rd.min(self, axis=axis, keepdims=keepdims)
+        return _rd.min(self, axis, out, keepdims, initial, where)
 
     def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """See :func:`tapediff.var`."""
@@ -688,6 +748,7 @@ def _stacked(data: list[Any] | tuple[Any, ...], dtype: npt.DTypeLike | None, wha
 
 # The operator and method implementations live in ops/, which imports this module: import the
 # modules (not names) so that either side may be imported first.
+from .ops import arith as _ar  # noqa: E402
 from .ops import complex as _cx  # noqa: E402
 from .ops import constructors as _co  # noqa: E402
 from .ops import contractions as _ct  # noqa: E402
@@ -696,6 +757,7 @@ from .ops import elementwise as _ew  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402
 from .ops import layout as _ly  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
+from .ops import numeric as _nu  # noqa: E402
 from .ops import reductions as _rd  # noqa: E402
 from .ops import shape as _sh  # noqa: E402
 from .ops import sorting as _so  # noqa: E402
@@ -943,6 +1005,52 @@ _FUNCTIONS: dict[Any, Any] = {
     )
     for name in names.split()
 }
+
+# Issue 7: the remaining arithmetic ufuncs and NumPy's further numeric functions.
+_UFUNCS.update(
+    (getattr(np, name), getattr(_ar, name))
+    for name in [
+        "floor_divide",
+        "divmod",
+        "fmod",
+        "positive",
+        "rint",
+        "copysign",
+        "float_power",
+        "heaviside",
+    ]
+)
+_UFUNCS.update((getattr(np, name), getattr(_nu, name)) for name in ["vecdot", "matvec", "vecmat"])
+# Keyword arguments of a ufunc call that its tapediff function takes too (others are refused).
+_UFUNC_KWARGS: dict[np.ufunc, frozenset[str]] = {np.vecdot: frozenset({"axis"})}
+_FUNCTIONS.update((getattr(np, name), getattr(_ar, name)) for name in ["around", "fix"])
+_FUNCTIONS.update(
+    (getattr(np, name), getattr(_nu, name))
+    for name in [
+        "ptp",
+        "cov",
+        "corrcoef",
+        "vdot",
+        "matrix_transpose",
+        "trapezoid",
+        "interp",
+        "convolve",
+        "correlate",
+        "polyval",
+        "meshgrid",
+        "broadcast_arrays",
+        "delete",
+        "insert",
+        "select",
+        "compress",
+        "extract",
+        "resize",
+        "unstack",
+        "cumulative_sum",
+        "cumulative_prod",
+    ]
+)
+_FUNCTIONS[np.astype] = _ew.astype
 
 
 # Metadata NumPy would read through a full array conversion (about 30 us a call on a tensor);

@@ -235,11 +235,74 @@ MUST_RECORD |= set(ISSUE7_CALLS) | {
 }
 
 
+# The remaining arithmetic ufuncs, operators and numeric functions (issue 7, tapediff/ops/arith.py
+# and numeric.py): each must record, and the ones NumPy already listed above must record now.
+MORE_CALLS: dict[str, Callable[[Any, Any], Any]] = {
+    "floor_divide": lambda v, m: np.floor_divide(v, 0.7),
+    "divmod": lambda v, m: np.divmod(v, 0.7),
+    "divmod[builtin]": lambda v, m: divmod(v, 0.7),
+    "mod[operator]": lambda v, m: 2.5 % v,
+    "fmod": lambda v, m: np.fmod(v, 0.7),
+    "positive": lambda v, m: np.positive(v),
+    "around": lambda v, m: np.around(v, 1),
+    "rint": lambda v, m: np.rint(v),
+    "fix": lambda v, m: np.fix(v),
+    "copysign": lambda v, m: np.copysign(v, -1.0),
+    "float_power": lambda v, m: np.float_power(v, 2),
+    "heaviside": lambda v, m: np.heaviside(v, 0.5),
+    "vdot": lambda v, m: np.vdot(m, m),
+    "vecdot": lambda v, m: np.vecdot(m, v[:3]),
+    "vecdot[axis]": lambda v, m: np.vecdot(m, m, axis=0),
+    "matvec": lambda v, m: np.matvec(m, v[:3]),
+    "vecmat": lambda v, m: np.vecmat(v[:3], m),
+    "matrix_transpose": lambda v, m: np.matrix_transpose(m),
+    "linalg.vecdot": lambda v, m: np.linalg.vecdot(m, v[:3]),
+    "linalg.matrix_transpose": lambda v, m: np.linalg.matrix_transpose(m),
+    "trapezoid[x]": lambda v, m: np.trapezoid(m, v[:3] * np.array([1.0, 2.0, 3.0])),
+    "meshgrid": lambda v, m: np.meshgrid(v, m[0]),
+    "broadcast_arrays": lambda v, m: np.broadcast_arrays(v[:3], m),
+    "delete": lambda v, m: np.delete(m, 1, axis=0),
+    "insert": lambda v, m: np.insert(v, 1, m[0]),
+    "select": lambda v, m: np.select([V > 0], [v], m[0, 0]),
+    "compress": lambda v, m: np.compress([True, False, True], m, axis=1),
+    "extract": lambda v, m: np.extract(V > 0, v),
+    "resize": lambda v, m: np.resize(v, (3, 3)),
+    "unstack": lambda v, m: np.unstack(m, axis=1),
+    "cumulative_sum": lambda v, m: np.cumulative_sum(m, axis=0, include_initial=True),
+    "cumulative_prod": lambda v, m: np.cumulative_prod(v),
+    "astype": lambda v, m: np.astype(v, np.float32),
+    "sum[initial, where]": lambda v, m: np.sum(m, axis=0, initial=1.0, where=m > 0.3),
+    "mean[dtype, where]": lambda v, m: np.mean(v, dtype=np.float32, where=V > 0),
+    "prod[where]": lambda v, m: np.prod(v, where=V > 0),
+    "max[initial]": lambda v, m: np.max(v, initial=0.5),
+    "min[initial, where]": lambda v, m: np.min(m, axis=1, initial=9.0, where=M > 0.3),
+}
+CALLS += list(MORE_CALLS.items())
+MUST_RECORD |= set(MORE_CALLS) | {
+    "ptp",
+    "cov",
+    "corrcoef",
+    "interp",
+    "convolve",
+    "correlate",
+    "polyval",
+    "trapezoid",
+}
+
+
 # Outputs that are locally constant by definition (their true gradient is zero), by position.
 LOCALLY_CONSTANT = {
     "linalg.slogdet": {0},  # the sign of the determinant
     "angle": {0},  # of a real input: 0 or pi
     "imag": {0},  # of a real input: 0
+    # piecewise constant (zero gradient by definition): recorded, checked by the op table
+    "floor_divide": {0},
+    "divmod": {0},
+    "divmod[builtin]": {0},
+    "around": {0},
+    "rint": {0},
+    "fix": {0},
+    "heaviside": {0},
 }
 
 

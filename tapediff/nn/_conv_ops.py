@@ -1,13 +1,14 @@
-"""The 2-D convolution primitives: a "valid" convolution with stride and dilation of an NCHW
-input giving an NHWC output, and the two products that make up its gradient.
+"""im2col and col2im: the two primitives under 2-D convolution.
 
-``conv(x, w)`` is im2col through ``sliding_window_view`` and one matmul; its natural result is
-channels-last (N, Ho, Wo, O), kept that way so a bias adds along the contiguous last axis and
-NHWC needs no transpose (NCHW takes a free transposed view). Its VJPs are
-``conv_dx(g, w)`` (the transposed convolution, shaped like ``x``) and ``conv_dw(x, g)`` (the
-correlation of input and cotangent, shaped like ``w``). All three are bilinear, and each one's
-VJPs are again the other two, so the set is closed under differentiation: second and higher
-derivatives work through the same three primitives.
+``im2col(x)`` turns the windows of an NCHW input (zero padding, stride and dilation included)
+into a (N * Ho * Wo, C * kh * kw) matrix, through ``sliding_window_view`` and one copy;
+``col2im`` is its transpose, adding each window's column back onto the (padded) input and
+dropping the padding. Both are linear and each one's VJP is the other, so the pair is closed
+under differentiation. A convolution is then ``im2col(x) @ w.reshape(O, -1).T`` with tapediff's
+matmul: the tape keeps the column matrix from the forward pass, so the weight gradient
+(``cols.T @ g``) does not rebuild it, just as a hand-written backward pass would reuse it. The
+matmul's natural result is channels-last (N, Ho, Wo, O): a bias adds along the contiguous last
+axis, NHWC needs no transpose, and NCHW takes a free transposed view.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+import tapediff as td
+
 from ..ops._primitive import primitive
 from ..tensor import Array, Tensor
 
 Pair = tuple[int, int]
+Pads = tuple[Pair, Pair]
 
 
 def _windows(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
@@ -30,84 +34,126 @@ def _windows(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
     return v[:, :, :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
 
 
-def _cols(x: Array, kernel: Pair, stride: Pair, dilation: Pair) -> Array:
-    """im2col: the windows of ``x`` as a (N * Ho * Wo, C * kh * kw) matrix (one copy)."""
-    v = _windows(x, kernel, stride, dilation).transpose(0, 2, 3, 1, 4, 5)
-    return v.reshape(-1, x.shape[1] * kernel[0] * kernel[1])
+def _nhwc(x: Array) -> bool:
+    """True if NCHW ``x`` lies channels-last in memory (as a convolution's NCHW output does)."""
+    return bool(x.transpose(0, 2, 3, 1).flags.c_contiguous)
 
 
-def _rows(g: Array) -> Array:
-    """A cotangent (N, Ho, Wo, O) as the (N * Ho * Wo, O) matrix matching :func:`_cols`."""
-    return g.reshape(-1, g.shape[3])
-
-
-# Plain 2-d matmuls on explicit im2col matrices: tensordot on the 6-d window view transposed
-# and copied its operands on every call, about twice the cost of building the matrix once.
-@primitive("conv2d")
-def _conv(x: Array, w: Array, *, stride: Pair, dilation: Pair) -> Array:
-    o, _, kh, kw = w.shape
-    cols = _cols(x, (kh, kw), stride, dilation)
-    ho = (x.shape[2] - (kh - 1) * dilation[0] - 1) // stride[0] + 1
-    wo = (x.shape[3] - (kw - 1) * dilation[1] - 1) // stride[1] + 1
-    # A contiguous w.T: matmul with the transposed (C * kh * kw, O) view misses BLAS for
-    # small C * kh * kw and was 8x slower here.
-    wt = np.ascontiguousarray(w.reshape(o, -1).T)
-    out: Array = (cols @ wt).reshape(x.shape[0], ho, wo, o)
+@primitive("im2col")
+def _im2col(x: Array, *, kernel: Pair, stride: Pair, dilation: Pair, pads: Pads) -> Array:
+    x = np.asarray(x)
+    n, c, h, w = x.shape
+    (pt, pb), (pl, pr) = pads
+    kh, kw = kernel
+    if not (pt or pb or pl or pr or _nhwc(x)):
+        v = _windows(x, kernel, stride, dilation).transpose(0, 2, 3, 1, 4, 5)
+        out: Array = v.reshape(-1, c * kh * kw)
+        return out
+    # Channels-last, like a hand-written im2col: the window copy then reads whole channel rows.
+    # Padding is zeros plus one assignment, several times cheaper than np.pad on small arrays.
+    xm = x.transpose(0, 2, 3, 1)
+    if pt or pb or pl or pr:
+        xp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=x.dtype)
+        xp[:, pt : pt + h, pl : pl + w] = xm
+        xm = xp
+    span = ((kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1)
+    v = sliding_window_view(xm, span, axis=(1, 2))  # (N, Ho', Wo', C, span_h, span_w)
+    v = v[:, :: stride[0], :: stride[1], :, :: dilation[0], :: dilation[1]]
+    out = v.reshape(-1, c * kh * kw)
     return out
 
 
-@primitive("conv2d_input_grad")
-def _conv_dx(
-    g: Array, w: Array, *, x_shape: tuple[int, ...], stride: Pair, dilation: Pair
+@primitive("col2im")
+def _col2im(
+    g: Array,
+    *,
+    x_shape: tuple[int, int, int, int],
+    kernel: Pair,
+    stride: Pair,
+    dilation: Pair,
+    pads: Pads,
 ) -> Array:
-    o, c, kh, kw = w.shape
-    n, ho, wo, _ = g.shape
-    cols = (_rows(g) @ w.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
-    dx = np.zeros(x_shape, dtype=np.result_type(g, w))
+    g = np.asarray(g)
+    n, c, h, w = x_shape
+    (pt, pb), (pl, pr) = pads
+    hp, wp = h + pt + pb, w + pl + pr
+    kh, kw = kernel
+    ho = (hp - (kh - 1) * dilation[0] - 1) // stride[0] + 1
+    wo = (wp - (kw - 1) * dilation[1] - 1) // stride[1] + 1
+    cols = g.reshape(n, ho, wo, c, kh, kw)
+    # Accumulated channels-last (the layout of the rows), returned as an NCHW view.
+    dx = np.zeros((n, hp, wp, c), dtype=g.dtype)
     for i in range(kh):
         r = i * dilation[0]
+        rows = slice(r, r + (ho - 1) * stride[0] + 1, stride[0])
         for j in range(kw):
-            col = j * dilation[1]
-            rows = slice(r, r + (ho - 1) * stride[0] + 1, stride[0])
-            columns = slice(col, col + (wo - 1) * stride[1] + 1, stride[1])
-            dx[:, :, rows, columns] += cols[..., i, j].transpose(0, 3, 1, 2)
-    return dx
+            q = j * dilation[1]
+            columns = slice(q, q + (wo - 1) * stride[1] + 1, stride[1])
+            dx[:, rows, columns] += cols[..., i, j]
+    out: Array = dx[:, pt : pt + h, pl : pl + w].transpose(0, 3, 1, 2)
+    return out
 
 
-@primitive("conv2d_weight_grad")
-def _conv_dw(
-    x: Array, g: Array, *, w_shape: tuple[int, ...], stride: Pair, dilation: Pair
-) -> Array:
-    cols = _cols(x, (w_shape[2], w_shape[3]), stride, dilation)
-    return (cols.T @ _rows(g)).T.reshape(w_shape)
+def im2col(x: Any, kernel: Pair, stride: Pair, dilation: Pair, pads: Pads) -> Tensor:
+    """The windows of NCHW ``x`` (zero-padded by ``pads``) as rows of a matrix."""
+    return _im2col.bind(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
 
 
-def conv(x: Any, w: Any, stride: Pair, dilation: Pair) -> Tensor:
-    """Valid cross-correlation (as PyTorch's conv) of NCHW ``x`` with ``w``; NHWC result."""
-    return _conv.bind(x, w, stride=stride, dilation=dilation)
+def col2im(
+    g: Any, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, dilation: Pair, pads: Pads
+) -> Tensor:
+    """The transpose of :func:`im2col`: window rows summed back onto an array of ``x_shape``."""
+    n, c, h, w = x_shape
+    return _col2im.bind(
+        g, x_shape=(n, c, h, w), kernel=kernel, stride=stride, dilation=dilation, pads=pads
+    )
 
 
-def conv_dx(g: Any, w: Any, x_shape: tuple[int, ...], stride: Pair, dilation: Pair) -> Tensor:
-    """Transposed convolution: the input cotangent of :func:`conv` for output cotangent ``g``."""
-    return _conv_dx.bind(g, w, x_shape=tuple(x_shape), stride=stride, dilation=dilation)
-
-
-def conv_dw(x: Any, g: Any, w_shape: tuple[int, ...], stride: Pair, dilation: Pair) -> Tensor:
-    """The weight cotangent of :func:`conv` for input ``x`` and output cotangent ``g``."""
-    return _conv_dw.bind(x, g, w_shape=tuple(w_shape), stride=stride, dilation=dilation)
-
-
-_conv.defvjp(
-    lambda g, out, x, w, *, stride, dilation: conv_dx(g, w, x.shape, stride, dilation),
-    lambda g, out, x, w, *, stride, dilation: conv_dw(x, g, w.shape, stride, dilation),
+_im2col.defvjp(
+    lambda g, out, x, *, kernel, stride, dilation, pads: col2im(
+        g, x.shape, kernel, stride, dilation, pads
+    )
 )
-# <conv_dx(g, w), u> = <g, conv(u, w)> = <w, conv_dw(u, g)>
-_conv_dx.defvjp(
-    lambda u, out, g, w, *, x_shape, stride, dilation: conv(u, w, stride, dilation),
-    lambda u, out, g, w, *, x_shape, stride, dilation: conv_dw(u, g, w.shape, stride, dilation),
+_col2im.defvjp(
+    lambda u, out, g, *, x_shape, kernel, stride, dilation, pads: im2col(
+        u, kernel, stride, dilation, pads
+    )
 )
-# <conv_dw(x, g), v> = <conv(x, v), g> = <x, conv_dx(g, v)>
-_conv_dw.defvjp(
-    lambda v, out, x, g, *, w_shape, stride, dilation: conv_dx(g, v, x.shape, stride, dilation),
-    lambda v, out, x, g, *, w_shape, stride, dilation: conv(x, v, stride, dilation),
-)
+
+
+# The product with the weight, the bias and the NHWC reshape as one primitive: seven small
+# ops on the tape (two weight reshapes, matmul, bias add, reshape) became one, and the bias adds
+# in place into the fresh matmul result instead of allocating another output. Its VJPs are
+# tapediff ops (matmul, reshape, sum), so higher derivatives still come from the tape.
+@primitive("conv2d_product")
+def _product(cols: Array, w: Array, b: Array, *, out_shape: tuple[int, ...], nchw: bool) -> Array:
+    out: Array = cols @ w.reshape(w.shape[0], -1).T
+    out += b
+    out = out.reshape(out_shape)  # NHWC
+    # NCHW as a view of the NHWC buffer: no copy, and none later (a transpose op's gradient
+    # would copy its first-order cotangent).
+    return out.transpose(0, 3, 1, 2) if nchw else out
+
+
+def _product_vjp(
+    g: Any, out: Any, cols: Any, w: Any, b: Any, *, out_shape: tuple[int, ...], nchw: bool
+) -> tuple[Any, Any, Any]:
+    # Methods, not td.reshape: on the raw arrays of a first-order pass they are free views,
+    # where an op would copy its result (it may not alias the caller's array); on tensors
+    # they are the recorded ops.
+    o = w.shape[0]
+    g2 = (g.transpose(0, 2, 3, 1) if nchw else g).reshape(-1, o)
+    dcols = td.matmul(g2, w.reshape(o, -1))
+    dw = td.matmul(g2.T, cols).reshape(w.shape)
+    return dcols, dw, g2.sum(axis=0)
+
+
+_product.defvjp_all(_product_vjp)
+
+
+def conv_product(
+    cols: Any, w: Any, b: Any, out_shape: tuple[int, ...], nchw: bool = False
+) -> Tensor:
+    """``(cols @ w.reshape(O, -1).T + b)`` reshaped to ``out_shape`` (N, Ho, Wo, O), then
+    transposed to (N, O, Ho, Wo) if ``nchw``."""
+    return _product.bind(cols, w, b, out_shape=tuple(out_shape), nchw=nchw)

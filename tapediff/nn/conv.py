@@ -11,12 +11,11 @@ import tapediff as td
 
 from ..tensor import Tensor, TensorLike, Variable
 from . import init
-from ._conv_ops import conv
+from ._conv_ops import conv_product, im2col
 from ._spatial import (
     PaddingArg,
     check_fits,
     data_format,
-    pad_width_nchw,
     padding_arg,
     pads,
     pair,
@@ -70,13 +69,15 @@ def _conv2d(
     t = to_nchw(layer, x, fmt, c, expected)
     span = ((kh - 1) * d[0] + 1, (kw - 1) * d[1] + 1)
     (pt, pb), (pl, pr) = pads(pad, (t.shape[2], t.shape[3]), span, s)
-    check_fits(layer, (t.shape[2] + pt + pb, t.shape[3] + pl + pr), span, np.shape(x))
-    if pt or pb or pl or pr:
-        t = td.pad(t, pad_width_nchw((pt, pb), (pl, pr)))
-    y = conv(t, weight, s, d)  # NHWC
-    if bias is not None:
-        y = y + bias
-    return y if fmt == "NHWC" else td.transpose(y, (0, 3, 1, 2))
+    hp, wp = t.shape[2] + pt + pb, t.shape[3] + pl + pr
+    check_fits(layer, (hp, wp), span, np.shape(x))
+    cols = im2col(t, (kh, kw), s, d, ((pt, pb), (pl, pr)))  # (N * Ho * Wo, C * kh * kw)
+    ho, wo = (hp - span[0]) // s[0] + 1, (wp - span[1]) // s[1] + 1
+    if bias is None:  # a constant zero: no gradient is computed for it
+        dtype = np.result_type(cols.dtype, td.as_tensor(weight).dtype)
+        bias = td.as_tensor(np.zeros(o, dtype=dtype))
+    # The matmul's layout is NHWC; NCHW is a transposed view of it.
+    return conv_product(cols, weight, bias, (t.shape[0], ho, wo, o), nchw=fmt == "NCHW")
 
 
 class Conv2D(Module):

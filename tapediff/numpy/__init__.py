@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as _np
 
+from ..ops import arith as _arith
 from ..ops import complex as _complex
 from ..ops import constructors as _constructors
 from ..ops import contractions as _contractions
@@ -27,6 +28,7 @@ from ..ops import elementwise as _elementwise
 from ..ops import indexing as _indexing
 from ..ops import layout as _layout
 from ..ops import linalg as _linalg
+from ..ops import numeric as _numeric
 from ..ops import reductions as _reductions
 from ..ops import shape as _shape
 from ..ops import sorting as _sorting
@@ -49,6 +51,7 @@ OPS_MODULES: tuple[Any, ...] = (
 OPS_MODULES += (_stats,)
 OPS_MODULES += (_cumulative, _sorting, _layout, _contractions)
 OPS_MODULES += (_complex,)
+OPS_MODULES += (_arith, _numeric)
 _overlay(globals(), _np, *OPS_MODULES)
 
 

@@ -456,11 +456,24 @@ def _astype_vjp(g: Any, out: Any, x: Any, dtype: Any) -> Tensor:
 _astype.defvjp(_astype_vjp)
 
 
-def astype(x: TensorLike, dtype: npt.DTypeLike) -> Tensor:
-    """``x`` cast to ``dtype`` (ndarray.astype); the gradient is cast back to ``x``'s dtype."""
+# A cast to integers or booleans is piecewise constant: its derivative is 0, so it is not
+# recorded (passing the cotangent through would give x.astype(int) the gradient of x).
+_astype_discrete = primitive("astype")(lambda x, dtype: x.astype(dtype))
+
+
+def astype(x: TensorLike, dtype: npt.DTypeLike, *, copy: bool = True, device: Any = None) -> Tensor:
+    """``x`` cast to ``dtype`` (numpy.astype); the gradient is cast back to ``x``'s dtype.
+
+    A cast to an integer or boolean dtype has no gradient (it is piecewise constant).
+    ``copy`` changes nothing (tensors are immutable); ``device`` may be None or "cpu"."""
+    if device is not None and device != "cpu":
+        raise ValueError(f'astype: device must be None or "cpu"; got {device!r}')
     if isinstance(x, Tensor) and x.dtype == dtype:
         return x
-    return _astype.bind(x, dtype=np.dtype(dtype))
+    target = np.dtype(dtype)
+    if target.kind not in "fc":
+        return _astype_discrete.bind(x, dtype=target)
+    return _astype.bind(x, dtype=target)
 
 
 _stop_gradient = primitive("stop_gradient")(lambda x: x)

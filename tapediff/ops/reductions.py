@@ -8,6 +8,11 @@ the standard deviation is 0 (as abs'(0) = 0); argmax/argmin return integer tenso
 never recorded.
 
 Axes are checked up front (see ``_axes.axis_tuple``): an error names the op and the shape.
+sum, prod, mean, max and min take NumPy's full signatures: ``dtype`` casts first (a
+differentiable cast), ``where`` masks elements out through ``where`` (a select: the masked ones
+get an exact zero gradient), ``initial`` is added/multiplied in, or for max/min is one more
+candidate in every slice (so empty slices reduce to it; a slice whose maximum is ``initial``
+passes no gradient). ``out=`` is refused: tensors are immutable.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..tensor import Axis, Tensor, TensorLike, _wrap, operand
 from ._axes import axis_index, axis_tuple
 from ._primitive import primitive, value_of
-from .elementwise import absolute, equal, exp, log, not_equal, square, where
-from .shape import broadcast_to, reshape
+from .elementwise import absolute, astype, equal, exp, log, not_equal, square, where
+from .shape import broadcast_to, concatenate, reshape, transpose
 
 __all__ = [
     "all",
@@ -72,6 +78,55 @@ def _restore(g: Tensor, x: Tensor, axes: _Axes, keepdims: bool) -> Tensor:
     return broadcast_to(_kept(g, x, axes, keepdims), x.shape)
 
 
+# ----- NumPy's dtype=, out=, initial= and where= arguments -----
+
+# NumPy's "not given" marker: initial=None is a value for NumPy (an error), not "no initial".
+_NO_VALUE: Any = np._NoValue
+
+
+def _no_out(op: str, out: Any) -> None:
+    if out is not None:
+        raise TypeError(
+            f"{op}: out= is not supported (tensors are immutable); leave it out and use the result"
+        )
+
+
+def _mask(op: str, where_arg: Any, shape: tuple[int, ...]) -> Any:
+    """NumPy's ``where=`` of a reduction as a boolean array of ``shape`` (a constant)."""
+    m = where_arg._array if isinstance(where_arg, Tensor) else np.asarray(where_arg)
+    if m.dtype != np.bool_:
+        raise TypeError(f"{op}: where= must be booleans; got dtype {m.dtype}")
+    try:
+        return np.broadcast_to(m, shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: where= of shape {m.shape} does not broadcast to the input's shape {shape}"
+        ) from None
+
+
+def _initial(op: str, initial: Any, dtype: np.dtype[Any]) -> Any:
+    """``initial`` as a value of ``dtype`` (NumPy casts it so); a tensor stays a tensor."""
+    if initial is None:
+        raise TypeError(f"{op}: initial= must be a number; got None")
+    if isinstance(initial, Tensor):
+        return initial
+    value = np.asarray(initial)
+    if value.ndim != 0:
+        raise ValueError(f"{op}: initial= must be a scalar; got shape {value.shape}")
+    return value.astype(dtype)
+
+
+def _prepared(op: str, t: Tensor, dtype: Any, out: Any, where_arg: Any, fill: float) -> Tensor:
+    """``t`` cast to ``dtype`` and with ``fill`` where ``where_arg`` is False."""
+    _no_out(op, out)
+    if dtype is not None:
+        t = astype(t, dtype)
+    if where_arg is not True:
+        mask = _mask(op, where_arg, t.shape)
+        t = where(mask, t, np.asarray(fill, dtype=t.dtype))
+    return t
+
+
 # ----- sum, mean -----
 
 # The ufunc reductions are what numpy.sum/prod/max/min call, minus a Python wrapper layer.
@@ -79,17 +134,51 @@ _sum = primitive("sum")(np.add.reduce)
 _sum.defvjp(lambda g, out, x, axis, keepdims: _restore(g, x, axis, keepdims))
 
 
-def sum(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Sum of the elements over the given axes (numpy.sum)."""
+def sum(
+    a: TensorLike,
+    axis: Axis = None,
+    dtype: npt.DTypeLike | None = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: Any = _NO_VALUE,
+    where: Any = True,
+) -> Tensor:
+    """Sum of the elements over the given axes (numpy.sum); ``initial`` is added, elements
+    where ``where`` is False are left out."""
     t = operand(a, "sum")
-    return _sum.bind(t, axis=_axes("sum", t, axis), keepdims=keepdims)
+    if dtype is None and out is None and initial is _NO_VALUE and where is True:
+        return _sum.bind(t, axis=_axes("sum", t, axis), keepdims=keepdims)
+    t = _prepared("sum", t, dtype, out, where, 0)
+    result = _sum.bind(t, axis=_axes("sum", t, axis), keepdims=keepdims)
+    if initial is not _NO_VALUE:
+        result = result + _initial("sum", initial, result.dtype)
+    return result
 
 
-def mean(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over the given axes (numpy.mean); NaN for an empty slice."""
+def mean(
+    a: TensorLike,
+    axis: Axis = None,
+    dtype: npt.DTypeLike | None = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,
+    where: Any = True,
+) -> Tensor:
+    """Arithmetic mean over the given axes (numpy.mean) of the elements where ``where`` is
+    True; NaN for an empty slice."""
     t = operand(a, "mean")
+    if dtype is None and out is None and where is True:
+        axes = _axes("mean", t, axis)
+        return _sum.bind(t, axis=axes, keepdims=keepdims) / _count(t.shape, axes)
+    t = _prepared("mean", t, dtype, out, where, 0)
     axes = _axes("mean", t, axis)
-    return _sum.bind(t, axis=axes, keepdims=keepdims) / _count(t.shape, axes)
+    total = _sum.bind(t, axis=axes, keepdims=keepdims)
+    if where is True:
+        return total / _count(t.shape, axes)
+    n = np.sum(_mask("mean", where, t.shape), axis=axes, keepdims=keepdims)
+    with np.errstate(divide="ignore", invalid="ignore"):  # as NumPy: NaN for an empty slice
+        result: Tensor = total / n.astype(total.dtype if total.dtype.kind in "fc" else np.float64)
+    return result
 
 
 # ----- prod -----
@@ -122,10 +211,25 @@ def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, axis: _Axes, keepdims: bool) ->
 _prod.defvjp(_prod_vjp)
 
 
-def prod(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Product of the elements over the given axes (numpy.prod); exact gradient with zeros."""
+def prod(
+    a: TensorLike,
+    axis: Axis = None,
+    dtype: npt.DTypeLike | None = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: Any = _NO_VALUE,
+    where: Any = True,
+) -> Tensor:
+    """Product of the elements over the given axes (numpy.prod), times ``initial``, of the
+    elements where ``where`` is True; exact gradient with zeros."""
     t = operand(a, "prod")
-    return _prod.bind(t, axis=_axes("prod", t, axis), keepdims=keepdims)
+    if dtype is None and out is None and initial is _NO_VALUE and where is True:
+        return _prod.bind(t, axis=_axes("prod", t, axis), keepdims=keepdims)
+    t = _prepared("prod", t, dtype, out, where, 1)
+    result = _prod.bind(t, axis=_axes("prod", t, axis), keepdims=keepdims)
+    if initial is not _NO_VALUE:
+        result = result * _initial("prod", initial, result.dtype)
+    return result
 
 
 # ----- max, min -----
@@ -150,16 +254,68 @@ _min = primitive("min")(np.minimum.reduce)
 _min.defvjp(_tie_share)
 
 
-def max(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Largest element over the given axes (numpy.max); ties split the gradient evenly."""
+def _extreme_with_initial(
+    op: str,
+    prim: Any,
+    t: Tensor,
+    axis: Axis,
+    out: Any,
+    keepdims: bool,
+    initial: Any,
+    where_arg: Any,
+) -> Tensor:
+    """max/min with NumPy's ``initial`` (one more candidate in every slice, so empty slices
+    are allowed) and ``where`` (elements left out)."""
+    _no_out(op, out)
+    if initial is _NO_VALUE:
+        raise ValueError(
+            f"{op}: a where= mask needs initial= (the reduction has no identity to put in "
+            "the left-out places)"
+        )
+    init = _initial(op, initial, t.dtype)
+    if where_arg is not True:
+        t = where(_mask(op, where_arg, t.shape), t, init)
+    axes = _axes(op, t, axis)
+    reduced = tuple(range(t.ndim)) if axes is None else tuple(sorted(axes))
+    kept = tuple(i for i in range(t.ndim) if i not in reduced)
+    kept_shape = tuple(t.shape[i] for i in kept)
+    # The reduced axes flattened into one last axis, with the initial value appended to it.
+    flat = reshape(transpose(t, kept + reduced), (*kept_shape, _count(t.shape, reduced)))
+    column = broadcast_to(reshape(init, (1,) * (len(kept_shape) + 1)), (*kept_shape, 1))
+    result = prim.bind(concatenate([flat, column], axis=-1), axis=(len(kept),), keepdims=False)
+    return reshape(result, _kept_shape(t.shape, reduced)) if keepdims else result
+
+
+def max(
+    a: TensorLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: Any = _NO_VALUE,
+    where: Any = True,
+) -> Tensor:
+    """Largest element over the given axes (numpy.max), ``initial`` among the candidates,
+    elements where ``where`` is False left out; ties split the gradient evenly."""
     t = operand(a, "max")
-    return _max.bind(t, axis=_axes("max", t, axis), keepdims=keepdims)
+    if out is None and initial is _NO_VALUE and where is True:
+        return _max.bind(t, axis=_axes("max", t, axis), keepdims=keepdims)
+    return _extreme_with_initial("max", _max, t, axis, out, keepdims, initial, where)
 
 
-def min(a: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Smallest element over the given axes (numpy.min); ties split the gradient evenly."""
+def min(
+    a: TensorLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: Any = _NO_VALUE,
+    where: Any = True,
+) -> Tensor:
+    """Smallest element over the given axes (numpy.min), ``initial`` among the candidates,
+    elements where ``where`` is False left out; ties split the gradient evenly."""
     t = operand(a, "min")
-    return _min.bind(t, axis=_axes("min", t, axis), keepdims=keepdims)
+    if out is None and initial is _NO_VALUE and where is True:
+        return _min.bind(t, axis=_axes("min", t, axis), keepdims=keepdims)
+    return _extreme_with_initial("min", _min, t, axis, out, keepdims, initial, where)
 
 
 amax = max

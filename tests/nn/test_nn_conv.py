@@ -7,7 +7,7 @@ import pytest
 
 import tapediff as td
 from tapediff import nn
-from tapediff.testing import gradcheck
+from tapediff.testing import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
 
@@ -181,6 +181,8 @@ POOL_CASES = [
     ((2, 3), 1, (0, 1), 1),
     ((2, 2), 1, 1, 2),
     ((3, 2), (2, 1), (2, 1), (2, 3)),
+    ((3, 3), 2, 0, 1),  # overlapping windows, no padding
+    ((2, 3), (1, 2), 0, (2, 1)),  # dilated, no padding
 ]
 
 
@@ -214,6 +216,38 @@ def test_avg_pool_second_order() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "dilation"),
+    [(2, None, 0, 1), (3, 1, 1, 1), (2, 1, 1, 2)],  # tiling, overlapping, dilated
+)
+@pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
+def test_max_pool_second_order(
+    kernel: int, stride: int | None, padding: int, dilation: int, fmt: str
+) -> None:
+    """The gather and scatter of max pooling differentiate through each other."""
+    x = RNG.permutation(2 * 3 * 6 * 6).reshape(2, 3, 6, 6) / 7.0  # no ties
+    if fmt == "NHWC":
+        x = x.transpose(0, 2, 3, 1)
+
+    def f(t: td.Tensor) -> td.Tensor:
+        return td.sum(td.sin(nn.max_pool2d(t, kernel, stride, padding, fmt, dilation)))
+
+    gradgradcheck(f, [x])
+    gradcheck(lambda x: td.grad(f)(x), [x])
+
+
+def test_max_pool_gradients_add_up_where_windows_overlap() -> None:
+    x = np.zeros((1, 1, 3, 3))
+    x[0, 0, 1, 1] = 5.0  # the centre wins all four 2x2 windows of stride 1
+    for dtype in (np.float64, np.float32):
+        v = td.Variable(x.astype(dtype))
+        with td.Tape() as tape:
+            out = td.sum(nn.max_pool2d(v, 2, 1) * np.array([1.0, 2.0, 3.0, 4.0]).reshape(2, 2))
+        g = np.asarray(tape.gradient(out, v))
+        assert g.dtype == dtype
+        np.testing.assert_array_equal(g[0, 0], [[0, 0, 0], [0, 10, 0], [0, 0, 0]])
+
+
 def test_max_pool_padding_ties_with_minus_inf() -> None:
     # An input -inf ties the -inf padding: the result is -inf and the gradient goes to the input.
     x = np.full((1, 1, 2, 2), -np.inf)
@@ -224,6 +258,28 @@ def test_max_pool_padding_ties_with_minus_inf() -> None:
     with td.Tape() as tape:
         out = td.sum(nn.max_pool2d(v, 2, 1, 1)[..., 2, 2])
     np.testing.assert_array_equal(np.asarray(tape.gradient(out, v)), [[[[0, 0], [0, 1]]]])
+
+
+@pytest.mark.parametrize("fmt", ["NCHW", "NHWC"])
+def test_max_pool_all_minus_inf_window_sends_gradient_to_its_first_real_tap(fmt: str) -> None:
+    x = np.full((1, 2, 2, 2), -np.inf)
+    x[0, 1] = [[1.0, 2.0], [3.0, 4.0]]  # channel 1 finite, channel 0 all -inf
+    to_fmt = (lambda a: a.transpose(0, 2, 3, 1)) if fmt == "NHWC" else (lambda a: a)
+    from_fmt = (lambda a: a.transpose(0, 3, 1, 2)) if fmt == "NHWC" else (lambda a: a)
+    v = td.Variable(to_fmt(x))
+    with td.Tape() as tape:
+        y = nn.max_pool2d(v, 2, 1, 1, data_format=fmt)  # (1, 2, 3, 3) windows, padding 1
+    got = from_fmt(y.numpy())
+    assert np.all(got[0, 0] == -np.inf)
+    np.testing.assert_array_equal(got[0, 1], [[1, 2, 2], [3, 4, 4], [3, 4, 4]])
+    cot = np.arange(1.0, 19.0).reshape(1, 2, 3, 3)
+    g = from_fmt(np.asarray(tape.gradient(y, v, output_gradients=to_fmt(cot))))
+    # Channel 0: every window's real taps tie at -inf with its padding; the first real tap in
+    # row-major order wins: windows (0, 0), (0, 1), (1, 0), (1, 1) pick x[0, 0], x[0, 0],
+    # x[0, 0], x[0, 0]; (0, 2) and (1, 2) pick x[0, 1]; (2, 0) and (2, 1) x[1, 0]; (2, 2) x[1, 1].
+    np.testing.assert_array_equal(g[0, 0], [[1 + 2 + 4 + 5, 3 + 6], [7 + 8, 9]])
+    # Channel 1: the usual winners.
+    np.testing.assert_array_equal(g[0, 1], [[10, 11 + 12], [13 + 16, 14 + 15 + 17 + 18]])
 
 
 def test_pool_errors() -> None:

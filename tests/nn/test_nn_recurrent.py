@@ -7,7 +7,7 @@ import pytest
 
 import tapediff as td
 from tapediff import nn
-from tapediff.testing import gradcheck
+from tapediff.testing import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(5)
 T, N, IN, H = 4, 2, 3, 5
@@ -198,3 +198,47 @@ def test_recurrent_errors() -> None:
         )
     with pytest.raises(ValueError, match="GRU: input_size and hidden_size must be positive"):
         nn.GRU(0, 3)
+
+
+def test_recurrent_second_order_through_every_input() -> None:
+    """The fused recurrences' VJPs are tapediff ops: second derivatives with respect to the
+    hidden weights, biases and the initial state go through them."""
+    x = RNG.normal(size=(3, 2, 2))
+    h0, c0 = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))
+    lp = _params(nn.LSTM(2, 3, rng=6))
+    gp = _params(nn.GRU(2, 3, rng=7))
+
+    def lstm_loss(w_hh: td.Tensor, b_hh: td.Tensor, h: td.Tensor, c: td.Tensor) -> td.Tensor:
+        seq, (h_t, c_t) = nn.lstm(x, (h, c), lp[0], w_hh, lp[2], b_hh)
+        return td.sum(td.sin(seq)) + td.sum(h_t * c_t)
+
+    def gru_loss(w_hh: td.Tensor, b_hh: td.Tensor, h: td.Tensor) -> td.Tensor:
+        seq, h_t = nn.gru(x, h, gp[0], w_hh, gp[2], b_hh)
+        return td.sum(td.sin(seq)) + td.sum(h_t**2)
+
+    gradgradcheck(lstm_loss, [lp[1], lp[3], h0, c0])
+    gradgradcheck(gru_loss, [gp[1], gp[3], h0])
+
+
+def test_lstm_numpy_and_tapediff_backward_passes_agree() -> None:
+    """The first-order NumPy BPTT and the tapediff-op BPTT of higher-order passes are the same
+    function, including the cotangents of the saved tanh(c) and gate blocks."""
+    from tapediff.nn import recurrent
+
+    steps, n, hid, nin = 4, 3, 5, 2
+    x = RNG.normal(size=(steps * n, nin))
+    w_ih, b = RNG.normal(size=(4 * hid, nin)), RNG.normal(size=4 * hid)
+    h0, c0 = RNG.normal(size=(n, hid)), RNG.normal(size=(n, hid))
+    w_hh = RNG.normal(size=(4 * hid, hid)) / 2
+    inputs = (x, w_ih, b, h0, c0, w_hh)
+    out = recurrent._lstm_seq.forward(*inputs)
+    for extra in (False, True):
+        grad = RNG.normal(size=out.shape)
+        if not extra:
+            grad[:, :, 2 * hid :] = 0.0
+        raw = recurrent._lstm_seq_vjp(grad, out, *inputs)
+        tens = recurrent._lstm_seq_vjp(*(td.tensor(a) for a in (grad, out, *inputs)))
+        assert len(raw) == len(tens) == 6
+        assert all(type(r) is np.ndarray for r in raw)
+        for r, t in zip(raw, tens, strict=True):
+            np.testing.assert_allclose(r, np.asarray(t), rtol=1e-12, atol=1e-12)

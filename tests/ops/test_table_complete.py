@@ -233,3 +233,15 @@ def test_sum_reshape_transpose_reach_ranks_0_to_5_and_every_argument_form() -> N
         "axes None": lambda i: i[1]["axes"] is None,
     }
     assert _reached("transpose", transpose_goals) == set(transpose_goals)
+
+
+def test_the_readme_table_names_every_differentiable_public_op() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### What is differentiable", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", section))
+    names = {n for n in public_ops() if n not in NOT_DIFFERENTIABLE}
+    missing = sorted(n for n in names if n.rsplit(".", 1)[-1] not in listed)
+    assert missing == [], f"README's 'What is differentiable' table lacks {missing}"
