@@ -322,8 +322,10 @@ def reduce_masked_inputs(draw: st.DrawFn, kind: str) -> Inputs:
     kwargs: dict[str, Any] = {"axis": draw(tdt.axes(len(shape))), "keepdims": draw(st.booleans())}
     if kind == "mean":
         # axis=None and the first element kept: never a mean of nothing (NaN).
+        # .flat writes through whatever the copy's memory order is (np.array keeps a broadcast
+        # view's stride order, so reshape(-1) of it may be a copy and the write lost).
         mask = np.array(np.broadcast_to(mask, shape))
-        mask.reshape(-1)[0] = True
+        mask.flat[0] = True
         kwargs["axis"] = None
     else:
         # Off the grid of x (odd multiples of 1/64): initial never ties with an element.
