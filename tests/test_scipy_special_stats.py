@@ -561,3 +561,16 @@ def test_iv_and_ive_at_tiny_arguments_follow_the_series() -> None:
     assert np.all(np.isfinite(tsp.iv(2, x).numpy()))
     # The first derivative of i1 uses iv(2, x): 1/2 at tiny x, not NaN.
     np.testing.assert_allclose(td.grad(lambda t: td.sum(tsp.i1(t)))(x).numpy(), 0.5, rtol=1e-14)
+
+
+def test_t_cdf_at_df_1_near_0_has_the_exact_cauchy_derivatives() -> None:
+    # SciPy's stdtr is least accurate here (df exactly 1, |t| < 1e-5), so the op table keeps
+    # df away from 1 for the cdf rows; the tape's derivatives come from the t pdf and are exact:
+    # for the Cauchy cdf F = 1/2 + atan(z)/pi, (log F)' = 2/pi and (log F)'' = -(2/pi)^2 at 0.
+    def logcdf(x: td.Tensor) -> td.Tensor:
+        return tst.t.logcdf(x, 1.0)
+
+    x = np.array(0.0)
+    assert float(td.grad(logcdf)(x)) == pytest.approx(2 / math.pi, rel=1e-14)
+    assert float(td.grad(td.grad(logcdf))(x)) == pytest.approx(-4 / math.pi**2, rel=1e-14)
+    assert float(td.grad(lambda v: tst.t.cdf(v, 1.0))(x)) == pytest.approx(1 / math.pi, rel=1e-14)

@@ -322,8 +322,9 @@ def reduce_masked_inputs(draw: st.DrawFn, kind: str) -> Inputs:
     kwargs: dict[str, Any] = {"axis": draw(tdt.axes(len(shape))), "keepdims": draw(st.booleans())}
     if kind == "mean":
         # axis=None and the first element kept: never a mean of nothing (NaN).
-        # .flat writes through whatever the copy's memory order is (np.array keeps a broadcast
-        # view's stride order, so reshape(-1) of it may be a copy and the write lost).
+        # (.flat, not reshape(-1): np.array keeps a broadcast mask's strides, so its copy of a
+        # row mask is not C-contiguous and reshape(-1) would write to a temporary copy, leaving
+        # an all-False mask and a mean of nothing.)
         mask = np.array(np.broadcast_to(mask, shape))
         mask.flat[0] = True
         kwargs["axis"] = None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import scipy.stats as ss
 from hypothesis import strategies as st
-from op_case import Inputs, OpCase, _op, arr, floats
+from op_case import Inputs, OpCase, _op, arr, away, floats
 
 import tapediff as td
 from tapediff import testing as tdt
@@ -86,6 +86,12 @@ def _rows() -> list[OpCase]:
     for dist, (z, shapes) in SUPPORT.items():
         for method in ("logpdf", "pdf", "cdf", "logcdf"):
             static = method in ("cdf", "logcdf") and bool(shapes)
+            if dist == "t" and static:
+                # SciPy's stdtr at exactly df=1 (its Cauchy case) is off by ~3e-11 relative
+                # for |t| < 1e-5 (1e-13 at 1e-4): central differences of the gradient with
+                # eps=1e-6 then err by ~5e-5, while the tape's derivatives (the exact t pdf)
+                # are right. df=1 at t=0 is checked exactly in test_scipy_special_stats.py.
+                shapes = (away([1.0], 0.5, 8),)
             ours = _op(f"scipy.stats.{dist}.{method}")
             theirs = getattr(getattr(ss, dist), method)
             rows.append(

@@ -101,6 +101,14 @@ def logsumexp_inputs(draw: st.DrawFn) -> Inputs:
     return (a,), {"axis": draw(tdt.axes(len(shape))), "keepdims": draw(st.booleans())}
 
 
+def _sum_off_poles(inputs: Inputs) -> bool:
+    # B(a, b) = G(a) G(b) / G(a + b) is 0 where a + b is a pole of G (0, -1): log|B| is -inf
+    # there. a + b = -1.9 + 0.9 misses -1 by one ulp in float64 but is exactly -1 in float32.
+    (a, b), _ = inputs
+    s = np.asarray(a + b)
+    return bool(np.all(np.minimum(np.abs(s), np.abs(s + 1.0)) > 0.1))
+
+
 @st.composite
 def xlogy_at_zero(draw: st.DrawFn, y_lo: float) -> Inputs:
     """x with exact zeros among its entries; y > y_lo. The gradient in y is 0 where x == 0."""
@@ -149,8 +157,8 @@ ROWS: tuple[OpCase, ...] = (
         "scipy.special.betaln[negative]",
         sp("betaln"),
         sc.betaln,
-        nary(tdt.away_from([-2.0, -1.0], 0.1, -1.9, -0.6), POSITIVE),
-        "a < 0 off the poles: log |B|",
+        nary(tdt.away_from([-2.0, -1.0], 0.1, -1.9, -0.6), POSITIVE).filter(_sum_off_poles),
+        "a < 0 and a + b off the poles: log |B|",
     ),
     OpCase(
         "scipy.special.betainc",
