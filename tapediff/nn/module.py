@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._state import check_keys
 from ..tensor import Array, Tensor, Variable
 
 __all__ = ["Module", "Sequential"]
@@ -123,15 +124,7 @@ class Module:
         params = dict(self.named_parameters())
         buffers = {name: (mod, b) for name, mod, b in self._buffer_slots()}
         expected = set(params) | set(buffers)
-        missing = sorted(expected - set(state))
-        extra = sorted(set(state) - expected)
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"missing keys {missing}")
-            if extra:
-                parts.append(f"unexpected keys {extra}")
-            raise KeyError(f"{cls}.load_state_dict: {'; '.join(parts)}; nothing was loaded")
+        check_keys(cls, expected, state)
         values: dict[str, Array] = {}
         for name in sorted(expected):
             raw = state[name]

@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from .._state import check_keys
 from ..nn.module import Module
 from ..tensor import Array, Tensor, Variable
 
@@ -261,15 +262,7 @@ class Optimizer:
         """Load what :meth:`state_dict` gave; on any mismatch raise and change nothing."""
         cls = type(self).__name__
         current = self.state_dict()
-        missing = sorted(set(current) - set(state))
-        extra = sorted(set(state) - set(current))
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"missing keys {missing}")
-            if extra:
-                parts.append(f"unexpected keys {extra}")
-            raise KeyError(f"{cls}.load_state_dict: {'; '.join(parts)}; nothing was loaded")
+        check_keys(cls, current, state)
         values: dict[str, Array] = {}
         for key, now in current.items():
             raw = state[key]
